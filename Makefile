@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: MIT
+#
+# bareslab - top-level Makefile.
+#
+#   make [ARCH=arm|riscv|host] [O=dir] [V=1] [CROSS_COMPILE=prefix]
+#   make help     lists every target
+#
+# Each folder lists its objects Kbuild-style in its own Makefile fragment
+# (mm/Makefile: mm-y, kernel/Makefile: kernel-y, arch/$(ARCH)/Makefile: arch-y).
+
+ARCH ?= arm
+ifeq ($(filter $(ARCH),arm riscv host),)
+$(error ARCH=$(ARCH) is not a board; choose arm, riscv or host)
+endif
+
+ifeq ($(origin O),command line)
+OUT := $(O)
+else
+OUT := build/$(ARCH)
+endif
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# The board: CROSS_COMPILE default, arch-cflags, arch-ldflags, arch-y, QEMU.
+include arch/$(ARCH)/Makefile
+
+CC := $(CROSS_COMPILE)gcc
+AR := $(CROSS_COMPILE)ar
+SIZE := $(CROSS_COMPILE)size
+
+# Options for every object. -fno-tree-loop-distribute-patterns keeps gcc from
+# turning our own loops into memset/memcpy calls that freestanding code lacks.
+COMMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -ffunction-sections -fdata-sections -MMD -MP $(EXTRA_CFLAGS)
+FREESTANDING := -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
+	-fno-stack-protector
+
+MM_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -Imm/include -Imm $(MM_CONFIG)
+KERNEL_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -I. -Ikernel -Imm/include
+ARCH_CFLAGS := $(COMMON_CFLAGS) $(arch-cflags) $(arch-local-cflags) -I. -Iarch/$(ARCH) -Imm/include
+
+include mm/Makefile
+include kernel/Makefile
+
+MM_OBJS := $(addprefix $(OUT)/mm/,$(mm-y))
+KERNEL_OBJS := $(addprefix $(OUT)/kernel/,$(kernel-y))
+ARCH_OBJS := $(addprefix $(OUT)/arch/$(ARCH)/,$(arch-y))
+
+LIBMM := $(OUT)/libmm.a
+IMAGE := $(OUT)/bareslab.elf
+
+.PHONY: all lib run test deps help clean
+.DEFAULT_GOAL := all
+
+all: $(IMAGE)
+
+lib: $(LIBMM)
+
+$(OUT)/mm/%.o: mm/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(MM_CFLAGS) -c $< -o $@
+
+$(OUT)/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(OUT)/arch/$(ARCH)/%.o: arch/$(ARCH)/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ARCH_CFLAGS) -c $< -o $@
+
+$(OUT)/arch/$(ARCH)/%.o: arch/$(ARCH)/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $@")
+	$(Q)$(CC) $(ARCH_CFLAGS) -c $< -o $@
+
+$(LIBMM): $(MM_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) $(arch-ldscript)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(arch-cflags) $(arch-ldflags) -o $@ $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) \
+		$(arch-libs)
+
+# Boot the demo with the serial console on this terminal; fails unless it exits 0.
+run: deps
+	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) $(if $(filter command line,$(origin O)),O=$(O)) all
+	$(Q)scripts/run.sh $(ARCH) $(IMAGE)
+
+# Every test: host unit tests (64- and 32-bit), library checks, boot tests on both boards.
+test: deps
+	$(Q)scripts/run-tests.sh
+
+# Install what is missing (Debian packages), or say what to install.
+deps:
+	$(Q)scripts/deps.sh $(if $(filter run,$(MAKECMDGOALS)),run-$(ARCH),$(MAKECMDGOALS))
+
+help:
+	@echo 'bareslab: a slab allocator for bare-metal firmware'
+	@echo
+	@echo 'Targets:'
+	@echo '  all (default)  build the demo image $$(O)/bareslab.elf for ARCH'
+	@echo '  lib            build the allocator library $$(O)/libmm.a for ARCH'
+	@echo '  run            build and boot the demo (QEMU, or a process for ARCH=host)'
+	@echo '  test           run every test (installs missing packages first)'
+	@echo '  deps           install the Debian packages the build and tests need'
+	@echo '  clean          remove build/'
+	@echo
+	@echo 'Variables:'
+	@echo '  ARCH=arm|riscv|host   board (default arm: QEMU mps2-an385, Cortex-M3)'
+	@echo '  O=dir                 build directory (default build/$$(ARCH))'
+	@echo '  CROSS_COMPILE=prefix  toolchain prefix (default per board)'
+	@echo '  V=1                   show full commands'
+	@echo '  MM_CONFIG="-DCONFIG_MM_...=..."   override allocator options (mm/include/mm/config.h)'
+
+clean:
+	rm -rf build
+
+-include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d)

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/config.h - every build-time option of bareslab, with its default.
+ *
+ * Each option is a plain macro; override any of them with -D on the compiler
+ * line (or in a header your build force-includes). Nothing else in mm/ picks
+ * defaults, so this file is the whole list. Boolean options are 0 or 1 and are
+ * tested with IS_ENABLED() in ordinary if statements, so both paths always
+ * compile and the disabled one costs nothing.
+ */
+#ifndef MM_CONFIG_H
+#define MM_CONFIG_H
+
+/* log2 of the page size: the unit of the buddy allocator. 12 = 4 KiB pages. */
+#ifndef CONFIG_MM_PAGE_SHIFT
+#define CONFIG_MM_PAGE_SHIFT 12
+#endif
+
+/*
+ * Largest buddy order: a free block holds at most 2^CONFIG_MM_MAX_ORDER pages
+ * (4 MiB with 4 KiB pages). Larger regions are simply several top-order blocks.
+ */
+#ifndef CONFIG_MM_MAX_ORDER
+#define CONFIG_MM_MAX_ORDER 10
+#endif
+
+/* How many separate memory regions mm_add_region() accepts. */
+#ifndef CONFIG_MM_MAX_REGIONS
+#define CONFIG_MM_MAX_REGIONS 8
+#endif
+
+/*
+ * Largest kmalloc size class, in bytes (a power of two, at least two pages).
+ * Requests above it are served by whole pages from the page allocator.
+ */
+#ifndef CONFIG_MM_KMALLOC_MAX
+#define CONFIG_MM_KMALLOC_MAX (2 << CONFIG_MM_PAGE_SHIFT)
+#endif
+
+/*
+ * Smallest pool (slab) a cache uses, as a page order. A cache picks the
+ * smallest order >= this one whose unused tail is under 1/16 of the pool and
+ * that holds at least CONFIG_MM_POOL_MIN_OBJECTS objects.
+ */
+#ifndef CONFIG_MM_POOL_MIN_ORDER
+#define CONFIG_MM_POOL_MIN_ORDER 0
+#endif
+#ifndef CONFIG_MM_POOL_MIN_OBJECTS
+#define CONFIG_MM_POOL_MIN_OBJECTS 4
+#endif
+
+/*
+ * Empty pools a cache keeps for reuse instead of returning them to the page
+ * allocator at once (its active pool not counted). kmem_cache_shrink() and
+ * mm_shrink() return them all.
+ */
+#ifndef CONFIG_MM_EMPTY_POOLS_KEPT
+#define CONFIG_MM_EMPTY_POOLS_KEPT 1
+#endif
+
+/*
+ * 1: every public call runs between mm_port_lock() and mm_port_unlock().
+ * 0: single-threaded build; no lock calls at all (about 8 instructions less
+ * per call). Only for firmware that never allocates from two contexts.
+ */
+#ifndef CONFIG_MM_LOCKING
+#define CONFIG_MM_LOCKING 1
+#endif
+
+/*
+ * 1: free-list links are stored XOR-ed with a per-cache secret and their own
+ * address, and a decoded link that leaves its pool is reported. Costs two
+ * XORs and a compare per allocation.
+ */
+#ifndef CONFIG_MM_HARDENED
+#define CONFIG_MM_HARDENED 1
+#endif
+
+/* IS_ENABLED(CONFIG_X): 1 when the option is set to a non-zero value. */
+#define IS_ENABLED(option) ((option) != 0)
+
+#endif /* MM_CONFIG_H */

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/port.h - what the firmware provides to bareslab.
+ *
+ * Every hook has a weak default in mm/port.c, so a firmware that is happy with
+ * the defaults implements none of them. Define a hook with the same signature
+ * in your own code to replace its default.
+ */
+#ifndef MM_PORT_H
+#define MM_PORT_H
+
+#include <mm/types.h>
+
+/**
+ * mm_port_lock - enter the allocator's critical section.
+ *
+ * Called on entry to every public bareslab call that touches allocator state
+ * (only when CONFIG_MM_LOCKING is 1). A bare-metal port masks interrupts here;
+ * a hosted port takes a mutex. Calls never nest. Default: does nothing.
+ */
+void mm_port_lock(void);
+
+/**
+ * mm_port_unlock - leave the critical section entered by mm_port_lock().
+ */
+void mm_port_unlock(void);
+
+/* What went wrong, in a report. Misuse by the caller, never an internal bug. */
+enum mm_report_kind {
+	MM_REPORT_FOREIGN_FREE, /* freed memory the allocator does not own */
+	MM_REPORT_INTERIOR_FREE, /* freed a pointer inside a block, not its start */
+	MM_REPORT_DOUBLE_FREE, /* freed a block that is already free */
+	MM_REPORT_WRONG_CACHE, /* kmem_cache_free() with a cache the object is not from */
+	MM_REPORT_CACHE_BUSY, /* kmem_cache_destroy() while objects are live */
+	MM_REPORT_BAD_PAGES, /* free_pages() of pages that are not an allocated block */
+	MM_REPORT_BAD_FREELIST, /* a free-list link points outside its pool: corruption */
+	NR_MM_REPORTS
+};
+
+/**
+ * struct mm_report - one detected misuse, as passed to mm_port_report().
+ * @kind: what happened.
+ * @addr: the pointer the caller passed.
+ * @object: start of the block @addr falls in, or NULL when none.
+ * @cache: name of the cache involved, or NULL.
+ * @object_size: object size of that cache, or 0.
+ * @caller: return address of the bareslab call that detected it.
+ *
+ * The structure lives only for the duration of the call to mm_port_report().
+ */
+struct mm_report {
+	enum mm_report_kind kind;
+	const void *addr;
+	const void *object;
+	const char *cache;
+	size_t object_size;
+	const void *caller;
+};
+
+/**
+ * mm_port_report - a caller's misuse was detected.
+ * @r: what, where and who; see struct mm_report.
+ *
+ * Context: called with the allocator lock held; must not call the allocator.
+ * The allocator has already ignored the bad request and left every allocation
+ * intact; the report is also counted in the statistics. Default: does nothing.
+ */
+void mm_port_report(const struct mm_report *r);
+
+/**
+ * mm_report_kind_name - a short lower-case name for a report kind.
+ * Return: a static string such as "double free"; "unknown" for a bad value.
+ */
+const char *mm_report_kind_name(enum mm_report_kind kind);
+
+/**
+ * mm_port_bug - an internal invariant of the allocator broke (MM_BUG_ON).
+ * @file: source file of the check.
+ * @line: its line.
+ *
+ * Not a caller's mistake: memory is corrupt beyond what reports cover.
+ * Default: traps (__builtin_trap). Must not return if overridden, either.
+ */
+void mm_port_bug(const char *file, int line) __attribute__((noreturn));
+
+#endif /* MM_PORT_H */

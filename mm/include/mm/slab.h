@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/slab.h - object caches and kmalloc.
+ *
+ * A kmem_cache hands out objects of one size from pools: runs of pages taken
+ * from the page allocator and cut into equal blocks. kmalloc() picks one of a
+ * fixed set of caches by size (its size classes) and serves sizes above the
+ * largest class with whole pages. Objects carry no header: a 32-byte object
+ * costs 32 bytes plus its share of its pool's descriptor.
+ *
+ * Guarantees, for every call below:
+ * - Objects are aligned to at least MM_MIN_ALIGN (8 on 32-bit targets, 16 on
+ *   64-bit ones). kmalloc blocks of a power-of-two size up to PAGE_SIZE are
+ *   aligned to that size; larger kmalloc blocks are page-aligned.
+ * - An allocation from a cache that has a partly used pool is O(1); taking a
+ *   new pool from the page allocator is O(log pages). No call walks a list of
+ *   pools or objects.
+ * - Out of memory: the call returns NULL and changes nothing else.
+ * - After every object is freed and mm_shrink() has run, the page allocator is
+ *   back in its initial state.
+ * - Misuse (a double free, a foreign or interior pointer, the wrong cache) is
+ *   reported through mm_port_report() and otherwise ignored.
+ *
+ * Context: each call takes the port lock (mm/port.h); none may be called from
+ * the report hook.
+ */
+#ifndef MM_SLAB_H
+#define MM_SLAB_H
+
+#include <mm/config.h>
+#include <mm/page_alloc.h>
+#include <mm/types.h>
+
+struct kmem_cache;
+
+/* What kmalloc(0) returns: a unique non-NULL address that must not be used.
+ * kfree() and ksize() accept it; ksize() says 0. */
+#define ZERO_SIZE_PTR ((void *)16)
+
+/* Largest kmalloc size served by a size class; larger ones take whole pages. */
+#define KMALLOC_MAX_CACHE_SIZE ((size_t)CONFIG_MM_KMALLOC_MAX)
+
+/**
+ * kmem_cache_create - make a cache of objects of one size.
+ * @name: a name for statistics and reports; the string must outlive the cache.
+ * @size: object size in bytes, more than 0.
+ * @align: minimum alignment, a power of two; 0 means MM_MIN_ALIGN. Alignments
+ *         below MM_MIN_ALIGN are raised to it.
+ * @flags: 0 or SLAB_HWCACHE_ALIGN.
+ * @ctor: called once on each object when its pool is populated (not on every
+ *        allocation), or NULL. Freed objects must be returned in the state
+ *        the constructor left them in, as in Linux.
+ *
+ * Return: the cache, or NULL when @name is NULL, @size is 0 or too large for a
+ * pool of MAX_ORDER pages, @align is not a power of two, or no memory is left
+ * for the cache's descriptor.
+ */
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
+				     slab_flags_t flags, void (*ctor)(void *));
+
+/**
+ * kmem_cache_destroy - remove a cache and give its pools back.
+ * @s: the cache, or NULL (ignored).
+ *
+ * Refused while objects are live: MM_REPORT_CACHE_BUSY is reported and the
+ * cache stays usable.
+ */
+void kmem_cache_destroy(struct kmem_cache *s);
+
+/**
+ * kmem_cache_name - the name given to kmem_cache_create(), or "kmalloc-N".
+ */
+const char *kmem_cache_name(const struct kmem_cache *s);
+
+/**
+ * kmem_cache_size - usable bytes of each object of @s (its size rounded up
+ * to its alignment).
+ */
+size_t kmem_cache_size(const struct kmem_cache *s);
+
+/**
+ * kmem_cache_alloc - take an object from a cache.
+ * @s: the cache.
+ * @gfp: GFP_KERNEL or GFP_ATOMIC, optionally __GFP_ZERO.
+ *
+ * Return: an object of the cache's size and alignment, or NULL when out of memory.
+ */
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+
+/**
+ * kmem_cache_zalloc - kmem_cache_alloc() with the object zeroed.
+ */
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+
+/**
+ * kmem_cache_free - give an object back to its cache.
+ * @s: the cache it was allocated from.
+ * @obj: the object; NULL is ignored.
+ *
+ * An object of another cache is reported (MM_REPORT_WRONG_CACHE) and ignored;
+ * so are foreign, interior and already free pointers.
+ */
+void kmem_cache_free(struct kmem_cache *s, void *obj);
+
+/**
+ * kmem_cache_shrink - give every empty pool of a cache back to the page allocator.
+ * @s: the cache.
+ * Return: the number of pools given back.
+ */
+int kmem_cache_shrink(struct kmem_cache *s);
+
+/**
+ * mm_shrink - kmem_cache_shrink() on every cache, the kmalloc caches included.
+ */
+void mm_shrink(void);
+
+/**
+ * kmalloc - allocate @size bytes.
+ * @size: bytes wanted; 0 returns ZERO_SIZE_PTR.
+ * @gfp: GFP_KERNEL or GFP_ATOMIC, optionally __GFP_ZERO.
+ *
+ * Sizes up to KMALLOC_MAX_CACHE_SIZE come from size-class caches; larger ones
+ * from whole pages (only the pages needed, not a power of two of them).
+ * Return: the block, or NULL when out of memory or @size cannot be served.
+ */
+void *kmalloc(size_t size, gfp_t gfp);
+
+/**
+ * kzalloc - kmalloc() with the block zeroed.
+ */
+void *kzalloc(size_t size, gfp_t gfp);
+
+/**
+ * kcalloc - allocate a zeroed array of @n elements of @size bytes.
+ * Return: the block, or NULL when @n * @size overflows or memory is out.
+ */
+void *kcalloc(size_t n, size_t size, gfp_t gfp);
+
+/**
+ * krealloc - resize a kmalloc block.
+ * @p: the block, NULL or ZERO_SIZE_PTR (then it is kmalloc(@new_size)).
+ * @new_size: new size; 0 frees @p and returns ZERO_SIZE_PTR.
+ * @gfp: as for kmalloc().
+ *
+ * The contents are kept up to the smaller of the old and new size. When the
+ * block is already big enough (ksize(@p) >= @new_size) @p itself is returned.
+ * Return: the block, or NULL on failure, in which case @p is left intact.
+ */
+void *krealloc(const void *p, size_t new_size, gfp_t gfp);
+
+/**
+ * kfree - free a kmalloc block.
+ * @p: the block; NULL and ZERO_SIZE_PTR are ignored.
+ */
+void kfree(const void *p);
+
+/**
+ * ksize - usable size of a kmalloc or cache block.
+ * @p: the block.
+ * Return: bytes usable at @p, at least the size asked for; 0 for NULL,
+ * ZERO_SIZE_PTR, a free block or a pointer the allocator does not own.
+ */
+size_t ksize(const void *p);
+
+/**
+ * mm_owns - whether @p points into memory this allocator hands out.
+ * @p: any pointer.
+ * Return: true when @p lies in a pool or a page-backed allocation (live or
+ * not), false for anything else: the stack, static data, page descriptors.
+ * Time: O(regions).
+ */
+bool mm_owns(const void *p);
+
+#endif /* MM_SLAB_H */

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mm/util.c - the few helpers libc would give us, and the report path.
+ *
+ * mm/ is built with -ffreestanding -fno-builtin, so it has no memset or
+ * memcpy of its own; these are word-at-a-time loops, good enough for
+ * zeroing objects and copying in krealloc().
+ */
+#include "internal.h"
+
+/* Misuse reports seen since boot, by kind (read by the statistics). */
+unsigned long mm_nr_reports[NR_MM_REPORTS];
+
+void mm_memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+	uintptr_t pattern = (unsigned char)c;
+
+	pattern |= pattern << 8;
+	pattern |= pattern << 16;
+	if (sizeof(uintptr_t) > 4)
+		pattern |= (pattern << 16) << 16;
+	while (n && ((uintptr_t)d & (sizeof(uintptr_t) - 1))) {
+		*d++ = (unsigned char)c;
+		n--;
+	}
+	for (; n >= sizeof(uintptr_t); n -= sizeof(uintptr_t), d += sizeof(uintptr_t))
+		*(uintptr_t *)(void *)d = pattern;
+	while (n--)
+		*d++ = (unsigned char)c;
+}
+
+void mm_memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if ((((uintptr_t)d | (uintptr_t)s) & (sizeof(uintptr_t) - 1)) == 0) {
+		for (; n >= sizeof(uintptr_t); n -= sizeof(uintptr_t)) {
+			*(uintptr_t *)(void *)d = *(const uintptr_t *)(const void *)s;
+			d += sizeof(uintptr_t);
+			s += sizeof(uintptr_t);
+		}
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+void mm_report(enum mm_report_kind kind, const void *addr, const void *object,
+	       const struct kmem_cache *s, const void *caller)
+{
+	struct mm_report r = {
+		.kind = kind,
+		.addr = addr,
+		.object = object,
+		.cache = s ? kmem_cache_name(s) : NULL,
+		.object_size = s ? kmem_cache_size(s) : 0,
+		.caller = caller,
+	};
+
+	mm_nr_reports[kind]++;
+	mm_port_report(&r);
+}
