@@ -14,7 +14,7 @@
  *        ^ pages (pointer-aligned)       ^ base (PAGE_SIZE-aligned)  ^ end
  *
  * Page i of the region starts at base + i * PAGE_SIZE and is described by
- * pages[i]. Descriptors cost sizeof(struct page) per page (20 bytes on 32-bit
+ * pages[i]. Descriptors cost sizeof(struct page) per page (24 bytes on 32-bit
  * targets, 40 on 64-bit ones). A page is in exactly one of these states:
  *
  *   PG_free   first page of a free buddy block of 2^order pages, on
@@ -70,6 +70,8 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
+#define LIST_HEAD_DEFINE(name) struct list_head name = { &(name), &(name) }
+
 static inline void list_init(struct list_head *h)
 {
 	h->next = h;
@@ -120,11 +122,23 @@ struct page {
 	void *freelist; /* PG_slab: first free object (link encoded when hardened) */
 	struct kmem_cache *slab_cache; /* PG_slab: owning cache */
 	uint16_t inuse; /* PG_slab: objects handed out */
+	uint16_t fresh; /* PG_slab: objects carved from the pool so far */
 	uint8_t order; /* PG_free, PG_slab, PG_large: log2 of the block's pages */
 	uint8_t state; /* enum page_state */
 };
 
-/* PG_large from alloc_pages_exact(): the page count is kept in freelist's place. */
+_Static_assert(sizeof(struct page) == (sizeof(void *) == 4 ? 24 : 40),
+	       "the region drawing above states the descriptor size");
+
+/* PG_large from alloc_pages_exact(): order is PAGE_ORDER_EXACT and the page
+ * count is kept in freelist's place. */
+#define PAGE_ORDER_EXACT 0xff
+
+static inline bool page_is_exact(const struct page *pg)
+{
+	return pg->order == PAGE_ORDER_EXACT;
+}
+
 static inline size_t page_nr_exact(const struct page *pg)
 {
 	return (size_t)(uintptr_t)pg->freelist;
@@ -176,6 +190,17 @@ static inline struct page *virt_to_page(const void *p)
 	return r ? region_page(r, (uintptr_t)p) : NULL;
 }
 
+/* The region whose descriptors include @pg. */
+static inline struct mm_region *page_region(const struct page *pg)
+{
+	struct mm_region *r;
+
+	for_each_region(r)
+		if ((size_t)(pg - r->pages) < r->nr_pages)
+			return r;
+	return NULL;
+}
+
 /* The first page of the block holding @pg (itself unless a tail page). */
 static inline struct page *compound_head(struct page *pg)
 {
@@ -190,6 +215,179 @@ void *__get_free_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct mm_region *r, struct page *pg, unsigned int order);
 void *__alloc_pages_exact(size_t size, gfp_t gfp);
 void __free_pages_exact(struct mm_region *r, struct page *pg);
+
+/* ---- caches (slab.c) -------------------------------------------------------- */
+
+/*
+ * struct kmem_cache - a cache of equal objects. The first fields are the
+ * ones the allocation fast path reads; the rest only the slow paths.
+ */
+struct kmem_cache {
+	struct page *active; /* pool allocations come from; never NULL (empty_pool) */
+	unsigned int size; /* stride between objects: object_size rounded up */
+	unsigned int offset; /* where in a free object its free-list link is */
+	uintptr_t secret; /* XOR-ed into stored links when CONFIG_MM_HARDENED */
+	unsigned int pool_shift; /* log2 of a pool's bytes: PAGE_SHIFT + order */
+	unsigned int objects; /* objects per pool */
+	uint64_t reciprocal; /* ceil(2^MM_RECIPROCAL_SHIFT / size), for obj_to_index() */
+
+	unsigned long nr_allocs; /* successful allocations since creation */
+	unsigned long nr_active; /* objects handed out now */
+	unsigned long peak_active; /* largest nr_active since creation or mm_reset_peak() */
+	unsigned long nr_failures; /* allocations that returned NULL */
+
+	struct list_head partial; /* pools with used and free objects, active excluded */
+	struct list_head empty; /* empty pools kept for reuse, at most CONFIG_MM_EMPTY_POOLS_KEPT */
+	unsigned int nr_empty;
+	unsigned int nr_pools; /* pools held, active included */
+	unsigned int order; /* pages per pool: 2^order */
+	unsigned int object_size; /* as asked for in kmem_cache_create() */
+	unsigned int align;
+	slab_flags_t flags;
+	void (*ctor)(void *);
+	const char *name;
+	struct list_head list; /* on slab_caches */
+};
+
+/* Every cache, kmalloc ones included, in creation order (once slab is up). */
+extern struct list_head slab_caches;
+
+#define for_each_cache(s) \
+	for ((s) = container_of(slab_caches.next, struct kmem_cache, list); \
+	     &(s)->list != &slab_caches; \
+	     (s) = container_of((s)->list.next, struct kmem_cache, list))
+
+/* obj_to_index() multiplies instead of dividing: exact while a pool's bytes
+ * times an object's size stay below 2^MM_RECIPROCAL_SHIFT. */
+#define MM_RECIPROCAL_SHIFT 44
+_Static_assert(2 * (PAGE_SHIFT + MAX_ORDER) <= MM_RECIPROCAL_SHIFT,
+	       "pools too large for obj_to_index(); lower CONFIG_MM_MAX_ORDER");
+
+/* Index of the object starting @offset bytes into its pool (rounded down). */
+static inline unsigned int obj_to_index(const struct kmem_cache *s, uintptr_t offset)
+{
+	return (unsigned int)(((uint64_t)offset * s->reciprocal) >> MM_RECIPROCAL_SHIFT);
+}
+
+/* First byte of the pool that holds @p (pools are aligned to their size). */
+static inline uintptr_t pool_base(const struct kmem_cache *s, const void *p)
+{
+	return (uintptr_t)p & ~(((uintptr_t)1 << s->pool_shift) - 1);
+}
+
+/* Unlocked internals of slab.c. */
+extern struct page empty_pool; /* the active "pool" of a cache without one */
+extern bool slab_is_up;
+void slab_up(void);
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, const void *caller);
+void *slab_bad_freelist(struct kmem_cache *s, struct page *pg, void *obj, void *next,
+			const void *caller);
+void *pool_carve(struct kmem_cache *s, struct page *pg, const void *near);
+void slab_free_slow(struct kmem_cache *s, struct page *pg, bool was_full);
+void slab_free_bad(struct kmem_cache *s, struct page *pg, void *obj, const void *caller);
+void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_t align,
+		      slab_flags_t flags, void (*ctor)(void *));
+int __kmem_cache_shrink(struct kmem_cache *s);
+
+/* ---- the fast paths (inlined into kmalloc.c and slab.c) ------------------------ */
+
+static inline void **link_slot(const struct kmem_cache *s, void *obj)
+{
+	return (void **)(void *)((char *)obj + s->offset);
+}
+
+/* The next free object after @obj, decoded. */
+static inline void *get_freepointer(const struct kmem_cache *s, void *obj)
+{
+	void **slot = link_slot(s, obj);
+
+	if (IS_ENABLED(CONFIG_MM_HARDENED))
+		return (void *)((uintptr_t)*slot ^ s->secret ^ (uintptr_t)slot);
+	return *slot;
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *next)
+{
+	void **slot = link_slot(s, obj);
+
+	if (IS_ENABLED(CONFIG_MM_HARDENED))
+		next = (void *)((uintptr_t)next ^ s->secret ^ (uintptr_t)slot);
+	*slot = next;
+}
+
+static inline void *pool_object(const struct kmem_cache *s, uintptr_t base, unsigned int i)
+{
+	return (void *)(base + (uintptr_t)i * s->size);
+}
+
+/**
+ * slab_alloc - take an object from @s. Unlocked.
+ *
+ * Pops the active pool's free list. Everything else (no active pool, the
+ * list ran dry, a corrupt link) leaves through one branch each.
+ */
+static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, const void *caller)
+{
+	struct page *pg = s->active;
+	void *obj = pg->freelist;
+	void *next;
+
+	if (unlikely(!obj))
+		return slab_alloc_slow(s, gfp, caller);
+	next = get_freepointer(s, obj);
+	/* NULL, or a link leaving the pool, takes this one branch. */
+	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) >> s->pool_shift)) {
+		if (next)
+			next = slab_bad_freelist(s, pg, obj, next, caller);
+		else
+			next = pool_carve(s, pg, obj);
+	}
+	pg->freelist = next;
+	pg->inuse++;
+	s->nr_allocs++;
+	if (++s->nr_active > s->peak_active)
+		s->peak_active = s->nr_active;
+	return obj;
+}
+
+/**
+ * slab_free - return @obj to pool @pg of cache @s. Unlocked.
+ *
+ * @obj must be the start of a carved object and not the head of the pool's
+ * free list (an immediate double free); otherwise it is reported and ignored.
+ */
+static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj,
+			     const void *caller)
+{
+	uintptr_t offset = (uintptr_t)obj & (((uintptr_t)1 << s->pool_shift) - 1);
+	unsigned int idx = obj_to_index(s, offset);
+	void *head = pg->freelist;
+
+	if (unlikely(idx * (uintptr_t)s->size != offset || idx >= pg->fresh || obj == head)) {
+		slab_free_bad(s, pg, obj, caller);
+		return;
+	}
+	set_freepointer(s, obj, head);
+	pg->freelist = obj;
+	pg->inuse--;
+	s->nr_active--;
+	if (unlikely(pg != s->active) && (pg->inuse == 0 || !head))
+		slab_free_slow(s, pg, !head);
+}
+
+/* kmalloc.c: the size-class caches, set up by slab_up(). */
+void kmalloc_up(void);
+
+/* Page-backed kmalloc and misuse counters (kmalloc.c). */
+struct mm_counters {
+	unsigned long large_allocs; /* page-backed kmalloc blocks handed out */
+	unsigned long large_frees;
+	unsigned long large_pages; /* pages in live page-backed blocks */
+	unsigned long failures; /* kmalloc calls that returned NULL for any reason */
+};
+extern struct mm_counters mm_counters;
+
+#define _RET_IP_ ((const void *)__builtin_return_address(0))
 
 /* ---- small helpers ------------------------------------------------------------ */
 

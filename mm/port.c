@@ -22,6 +22,18 @@ __attribute__((weak)) void mm_port_report(const struct mm_report *r)
 	(void)r;
 }
 
+__attribute__((weak)) unsigned long mm_port_random(void)
+{
+	static unsigned long calls;
+	volatile char here;
+	unsigned long x = (unsigned long)(uintptr_t)&here + ++calls * 0x9e3779b9ul;
+
+	x ^= x >> 15;
+	x *= 0x2c1b3c6dul;
+	x ^= x >> 12;
+	return x;
+}
+
 __attribute__((weak, noreturn)) void mm_port_bug(const char *file, int line)
 {
 	(void)file;

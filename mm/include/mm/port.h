@@ -25,6 +25,17 @@ void mm_port_lock(void);
  */
 void mm_port_unlock(void);
 
+/**
+ * mm_port_random - a value that an attacker cannot easily guess.
+ *
+ * Seeds the per-cache secrets that encode free-list links (CONFIG_MM_HARDENED).
+ * A board may return a timer, a cycle counter or a hardware RNG reading.
+ * Called when a cache is set up, never on the fast path. Default: mixes the
+ * address of a stack variable with a call counter, which is fixed per build
+ * and so only a weak secret.
+ */
+unsigned long mm_port_random(void);
+
 /* What went wrong, in a report. Misuse by the caller, never an internal bug. */
 enum mm_report_kind {
 	MM_REPORT_FOREIGN_FREE, /* freed memory the allocator does not own */

@@ -158,7 +158,9 @@ void kfree(const void *p);
  * ksize - usable size of a kmalloc or cache block.
  * @p: the block.
  * Return: bytes usable at @p, at least the size asked for; 0 for NULL,
- * ZERO_SIZE_PTR, a free block or a pointer the allocator does not own.
+ * ZERO_SIZE_PTR, a pointer the allocator does not own, or one that is not the
+ * start of a block. (Whether a pool block is live is not tracked outside
+ * debug builds: ksize() of a freed pool block still answers its size.)
  */
 size_t ksize(const void *p);
 

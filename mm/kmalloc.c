@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mm/kmalloc.c - kmalloc and friends: size classes over caches, and whole
+ * pages for large requests.
+ *
+ * A request of n bytes goes to the smallest size class that holds it: a
+ * kmem_cache of its own (kmalloc-<size>). The classes step by MM_MIN_ALIGN up
+ * to 128 bytes, then by four per doubling up to PAGE_SIZE, then by whole
+ * pages up to KMALLOC_MAX_CACHE_SIZE; beyond that the request takes just the
+ * pages it needs (alloc_pages_exact). With 4 KiB pages on a 32-bit target:
+ *
+ *   bytes      classes                                     step   worst loss
+ *   1-128      8 16 24 32 ... 120 128                      8      7 bytes
+ *   129-256    160 192 224 256                             32     19%
+ *   257-512    320 384 448 512                             64     19%
+ *   513-1024   640 768 896 1024                            128    19%
+ *   1025-2048  1280 1536 1792 2048                         256    19%
+ *   2049-4096  2560 3072 3584 4096                         512    19%
+ *   4097-8192  8192 (two pages: page-aligned, as promised)  4096   50%
+ *   above      alloc_pages_exact: whole pages, never 2^n   4096   < 1 page
+ *
+ * (On 64-bit targets the first step is 16.) Every power-of-two class has a
+ * stride equal to its size in pools aligned to their own size, so such
+ * blocks are aligned to their size. Sizes up to 1024 find their class
+ * through a 128-entry table indexed by (size - 1) / 8, built at compile time;
+ * larger ones by arithmetic.
+ *
+ * kfree() tells the kinds apart by the page descriptor of the block's first
+ * page: PG_slab for a class block, PG_large with PAGE_ORDER_EXACT for pages.
+ *
+ * Context: every public call takes the port lock.
+ */
+#include "internal.h"
+
+_Static_assert(PAGE_SHIFT >= 10, "size_index[] assumes pages of at least 1 KiB");
+_Static_assert((CONFIG_MM_KMALLOC_MAX & (CONFIG_MM_KMALLOC_MAX - 1)) == 0 &&
+		       CONFIG_MM_KMALLOC_MAX >= 2 * (1 << PAGE_SHIFT),
+	       "CONFIG_MM_KMALLOC_MAX must be a power of two of at least two pages");
+
+#define NR_LINEAR (128 / MM_MIN_ALIGN) /* classes MM_MIN_ALIGN .. 128 */
+#define NR_GEOMETRIC (4 * (PAGE_SHIFT - 7)) /* 160 .. PAGE_SIZE */
+#define NR_PAGE_CLASSES (CONFIG_MM_KMALLOC_MAX / (1 << PAGE_SHIFT) - 1) /* 2 pages .. max */
+#define NR_KMALLOC_CLASSES (NR_LINEAR + NR_GEOMETRIC + NR_PAGE_CLASSES)
+
+/* Sizes up to this one find their class in size_index[]. */
+#define KMALLOC_TABLE_MAX 1024
+
+/* floor(log2(x)) for 128 <= x < 1024, as a constant expression. */
+#define FLOG2_SMALL(x) ((x) >= 512 ? 9 : (x) >= 256 ? 8 : 7)
+/* The class index of a size from 1 to 1024, as a constant expression. */
+#define KMALLOC_INDEX(sz)                                                                        \
+	((sz) <= 128 ? ((sz)-1) / MM_MIN_ALIGN                                                   \
+		     : NR_LINEAR + (FLOG2_SMALL((sz)-1) - 7) * 4 +                               \
+			       ((((sz)-1) >> (FLOG2_SMALL((sz)-1) - 2)) & 3))
+
+#define SI(n) KMALLOC_INDEX(((n) + 1) * 8)
+#define SI4(n) SI(n), SI((n) + 1), SI((n) + 2), SI((n) + 3)
+#define SI16(n) SI4(n), SI4((n) + 4), SI4((n) + 8), SI4((n) + 12)
+#define SI64(n) SI16(n), SI16((n) + 16), SI16((n) + 32), SI16((n) + 48)
+
+/* size_index[(size - 1) / 8]: the class of sizes 1 .. KMALLOC_TABLE_MAX. */
+static const uint8_t size_index[KMALLOC_TABLE_MAX / 8] = { SI64(0), SI64(64) };
+
+/* Before slab_up() every class has no pool, so the fast path always misses. */
+static struct kmem_cache kmalloc_caches[NR_KMALLOC_CLASSES] = {
+	[0 ... NR_KMALLOC_CLASSES - 1] = { .active = &empty_pool },
+};
+
+static char kmalloc_names[NR_KMALLOC_CLASSES][16];
+
+struct mm_counters mm_counters;
+
+/* The object size of class @i. */
+static size_t kmalloc_class_size(unsigned int i)
+{
+	unsigned int shift;
+
+	if (i < NR_LINEAR)
+		return (size_t)(i + 1) * MM_MIN_ALIGN;
+	i -= NR_LINEAR;
+	if (i < NR_GEOMETRIC) {
+		shift = 7 + i / 4 - 2;
+		return (size_t)(5 + i % 4) << shift;
+	}
+	i -= NR_GEOMETRIC;
+	return (size_t)(i + 2) << PAGE_SHIFT;
+}
+
+/* The class of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
+static unsigned int kmalloc_index(size_t size)
+{
+	unsigned int log;
+
+	if (size <= KMALLOC_TABLE_MAX)
+		return size_index[(size - 1) >> 3];
+	if (size <= PAGE_SIZE) {
+		log = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
+		      (unsigned int)__builtin_clzl((unsigned long)(size - 1));
+		return NR_LINEAR + (log - 7) * 4 + (unsigned int)(((size - 1) >> (log - 2)) & 3);
+	}
+	return NR_LINEAR + NR_GEOMETRIC + (unsigned int)((size - 1) >> PAGE_SHIFT) - 1;
+}
+
+/* "kmalloc-<n>" without libc. */
+static void format_name(char *buf, const char *prefix, size_t n)
+{
+	char digits[24];
+	int i = 0;
+
+	while (*prefix)
+		*buf++ = *prefix++;
+	do {
+		digits[i++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	while (i)
+		*buf++ = digits[--i];
+	*buf = '\0';
+}
+
+/**
+ * kmalloc_up - set up every size-class cache. Unlocked; called by slab_up().
+ */
+void kmalloc_up(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_KMALLOC_CLASSES; i++) {
+		size_t size = kmalloc_class_size(i);
+
+		format_name(kmalloc_names[i], "kmalloc-", size);
+		kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], size, 0, 0, NULL);
+	}
+}
+
+/* ---- large blocks ------------------------------------------------------------------ */
+
+static void *kmalloc_large(size_t size, gfp_t gfp)
+{
+	void *p = NULL;
+
+	if (size <= (PAGE_SIZE << MAX_ORDER))
+		p = __alloc_pages_exact(size, gfp);
+	if (!p) {
+		mm_counters.failures++;
+		return NULL;
+	}
+	mm_counters.large_allocs++;
+	mm_counters.large_pages += page_nr_exact(virt_to_page(p));
+	return p;
+}
+
+static void kfree_large(struct mm_region *r, struct page *pg)
+{
+	mm_counters.large_frees++;
+	mm_counters.large_pages -= page_nr_exact(pg);
+	__free_pages_exact(r, pg);
+}
+
+/* ---- the API -------------------------------------------------------------------------- */
+
+/* Everything but a size-class hit: 0, large sizes, the first call. Unlocked. */
+static void *__kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
+{
+	struct kmem_cache *s;
+	void *p;
+
+	if (size == 0)
+		return ZERO_SIZE_PTR;
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(size, gfp);
+	slab_up();
+	s = &kmalloc_caches[kmalloc_index(size)];
+	p = slab_alloc(s, gfp, caller);
+	if (!p)
+		mm_counters.failures++;
+	return p;
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	void *p;
+
+	mm_lock();
+	if (likely(size - 1 < KMALLOC_TABLE_MAX)) {
+		struct kmem_cache *s = &kmalloc_caches[size_index[(size - 1) >> 3]];
+
+		p = slab_alloc(s, gfp, _RET_IP_);
+		if (unlikely(!p))
+			mm_counters.failures++;
+	} else {
+		p = __kmalloc_slow(size, gfp, _RET_IP_);
+	}
+	mm_unlock();
+	if (unlikely(gfp & __GFP_ZERO) && p && p != ZERO_SIZE_PTR)
+		mm_memset(p, 0, size);
+	return p;
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	if (size && n > SIZE_MAX / size) {
+		mm_lock();
+		mm_counters.failures++;
+		mm_unlock();
+		return NULL;
+	}
+	return kmalloc(n * size, gfp | __GFP_ZERO);
+}
+
+/*
+ * Look @p up: its region and the first page of its block. Return the block's
+ * usable size when @p is the start of a live-looking block, else 0 with
+ * *why set to the report it deserves. Unlocked.
+ */
+static size_t lookup_block(const void *p, struct mm_region **rp, struct page **pgp,
+			   enum mm_report_kind *why)
+{
+	struct mm_region *r = addr_to_region((uintptr_t)p);
+	struct page *pg;
+	struct kmem_cache *s;
+	uintptr_t offset;
+	unsigned int idx;
+
+	*why = MM_REPORT_FOREIGN_FREE;
+	if (!r)
+		return 0;
+	pg = compound_head(region_page(r, (uintptr_t)p));
+	*rp = r;
+	*pgp = pg;
+	if (pg->state == PG_slab) {
+		s = pg->slab_cache;
+		offset = (uintptr_t)p - pool_base(s, p);
+		idx = obj_to_index(s, offset);
+		if (idx >= pg->fresh)
+			return 0;
+		*why = MM_REPORT_INTERIOR_FREE;
+		return idx * (uintptr_t)s->size == offset ? kmem_cache_size(s) : 0;
+	}
+	if (pg->state == PG_large && page_is_exact(pg)) {
+		*why = MM_REPORT_INTERIOR_FREE;
+		if (p != page_address(r, pg))
+			return 0;
+		return page_nr_exact(pg) << PAGE_SHIFT;
+	}
+	return 0;
+}
+
+void kfree(const void *p)
+{
+	struct mm_region *r = NULL;
+	struct page *pg = NULL;
+	enum mm_report_kind why;
+
+	if ((uintptr_t)p <= (uintptr_t)ZERO_SIZE_PTR)
+		return;
+	mm_lock();
+	r = addr_to_region((uintptr_t)p);
+	if (likely(r)) {
+		pg = compound_head(region_page(r, (uintptr_t)p));
+		if (likely(pg->state == PG_slab)) {
+			slab_free(pg->slab_cache, pg, (void *)(uintptr_t)p, _RET_IP_);
+			mm_unlock();
+			return;
+		}
+	}
+	if (lookup_block(p, &r, &pg, &why) && pg->state == PG_large)
+		kfree_large(r, pg);
+	else
+		mm_report(why, p, NULL, NULL, _RET_IP_);
+	mm_unlock();
+}
+
+size_t ksize(const void *p)
+{
+	struct mm_region *r;
+	struct page *pg;
+	enum mm_report_kind why;
+	size_t n;
+
+	if ((uintptr_t)p <= (uintptr_t)ZERO_SIZE_PTR)
+		return 0;
+	mm_lock();
+	n = lookup_block(p, &r, &pg, &why);
+	mm_unlock();
+	return n;
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	size_t old_size;
+	void *n;
+
+	if ((uintptr_t)p <= (uintptr_t)ZERO_SIZE_PTR)
+		return kmalloc(new_size, gfp);
+	if (new_size == 0) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	old_size = ksize(p);
+	if (old_size == 0) {
+		kfree(p); /* reports the bad pointer, frees nothing */
+		return NULL;
+	}
+	if (new_size <= old_size) {
+		if ((gfp & __GFP_ZERO) && new_size < old_size)
+			mm_memset((char *)(uintptr_t)p + new_size, 0, old_size - new_size);
+		return (void *)(uintptr_t)p;
+	}
+	n = kmalloc(new_size, gfp & ~__GFP_ZERO);
+	if (!n)
+		return NULL;
+	mm_memcpy(n, p, old_size);
+	if (gfp & __GFP_ZERO)
+		mm_memset((char *)n + old_size, 0, new_size - old_size);
+	kfree(p);
+	return n;
+}
+
+bool mm_owns(const void *p)
+{
+	struct mm_region *r;
+	struct page *pg;
+	bool owned = false;
+
+	mm_lock();
+	r = addr_to_region((uintptr_t)p);
+	if (r) {
+		pg = compound_head(region_page(r, (uintptr_t)p));
+		if (pg->state == PG_slab)
+			owned = (uintptr_t)p - pool_base(pg->slab_cache, p) <
+				(uintptr_t)pg->slab_cache->objects * pg->slab_cache->size;
+		else
+			owned = pg->state == PG_large;
+	}
+	mm_unlock();
+	return owned;
+}

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mm/slab.c - object caches: pools of equal blocks cut from runs of pages.
+ *
+ * A cache takes its memory from the page allocator a pool at a time: a run of
+ * 2^order pages, aligned to its own size, whose first page descriptor is the
+ * pool's header. Nothing is stored inside the pool but the objects and, in
+ * free objects, the link to the next free one:
+ *
+ *   struct page (head)            the pool: PAGE_SIZE << order bytes
+ *   +----------------+            +-------+-------+-------+-------+-----+----+
+ *   | slab_cache   --+--> cache   | obj 0 | obj 1 | obj 2 | obj 3 | ... |tail|
+ *   | freelist     --+-------+    +-------+-------+-------+-------+-----+----+
+ *   | inuse  = 2     |       |     in use   free    in use  free    not yet
+ *   | fresh  = 4     |       |              ^ |             ^       carved
+ *   | order, PG_slab |       +--------------+ +-------------+
+ *   +----------------+                        link: next free, or NULL
+ *
+ * A free object's link sits at s->offset: its first word, or just past the
+ * object when the cache has a constructor (the link must not overwrite what
+ * the constructor set up). With CONFIG_MM_HARDENED the stored link is
+ *     next ^ s->secret ^ (address of the link),
+ * so an overflow that writes a plausible pointer decodes to garbage, and a
+ * decoded link must lie in the same pool as the object holding it.
+ *
+ * Objects are carved lazily, as CPython's obmalloc does: a new pool has one
+ * object on its free list; when the list would run dry, the next never-used
+ * object (index fresh) is carved and becomes the list. So a pool costs O(1)
+ * to start, whatever its size, and the free list is empty only when the
+ * pool is full.
+ *
+ * Pool states, and where each pool is kept:
+ *
+ *            alloc: free list runs dry                 free: inuse becomes 0
+ *   active ---------------------------> full  partial --------------------> empty
+ *   (s->active,  <---- slow path takes a partial pool,    (s->partial)  <---  (s->empty, at most
+ *    no list)          else an empty one, else a new one                alloc  CONFIG_MM_EMPTY_POOLS_KEPT;
+ *                                                                              beyond that the pages
+ *   full (no list) --free--> partial                                          go back at once)
+ *
+ * The active pool stays active until it is full, whatever its fill; so an
+ * alloc/free pair on an idle cache touches no list. A full pool is on no list:
+ * freeing into it puts it on the partial list.
+ *
+ * Invariants:
+ * - pool freelist == NULL  <=>  inuse == objects (full)
+ * - inuse == 0 and not active  =>  on s->empty (never on s->partial)
+ * - s->nr_active == sum of inuse over the cache's pools
+ * - s->active == &empty_pool only before the first pool and after a shrink
+ *
+ * Context: every public call takes the port lock; the functions marked
+ * "unlocked" in internal.h are called with it held.
+ */
+#include "internal.h"
+
+/* The active "pool" of a cache that has none: never has a free object. */
+struct page empty_pool = { .state = PG_none };
+
+LIST_HEAD_DEFINE(slab_caches);
+
+/* Caches made by kmem_cache_create() take their descriptors from here. */
+static struct kmem_cache kmem_cache_boot = { .active = &empty_pool };
+
+bool slab_is_up;
+
+/* ---- pools ------------------------------------------------------------------------ */
+
+/*
+ * pool_carve - carve the next never-used object of the pool holding @near.
+ * Return: the object, its link set to NULL; NULL when all are carved.
+ */
+void *pool_carve(struct kmem_cache *s, struct page *pg, const void *near)
+{
+	void *obj;
+
+	if (pg->fresh >= s->objects)
+		return NULL;
+	obj = pool_object(s, pool_base(s, near), pg->fresh++);
+	if (s->ctor)
+		s->ctor(obj);
+	set_freepointer(s, obj, NULL);
+	return obj;
+}
+
+/* Take a new pool from the page allocator; NULL when out of pages. */
+static struct page *new_pool(struct kmem_cache *s)
+{
+	void *addr = __get_free_pages(GFP_KERNEL, s->order);
+	struct page *pg;
+
+	if (!addr)
+		return NULL;
+	pg = virt_to_page(addr);
+	pg->state = PG_slab;
+	pg->slab_cache = s;
+	pg->inuse = 0;
+	pg->fresh = 0;
+	list_init(&pg->lru);
+	pg->freelist = pool_carve(s, pg, addr);
+	s->nr_pools++;
+	return pg;
+}
+
+/* Give an empty pool's pages back; @pg is on no list. */
+static void discard_pool(struct kmem_cache *s, struct page *pg)
+{
+	MM_BUG_ON(pg->inuse != 0 || pg->state != PG_slab);
+	pg->state = PG_large;
+	pg->slab_cache = NULL;
+	pg->freelist = NULL;
+	s->nr_pools--;
+	__free_pages(page_region(pg), pg, s->order);
+}
+
+/*
+ * slab_alloc_slow - the active pool is full, or there is none. Unlocked.
+ * Make a partial pool active, else a kept empty one, else a new one.
+ */
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, const void *caller)
+{
+	struct page *pg;
+
+	if (unlikely(!slab_is_up))
+		slab_up();
+	if (!list_empty(&s->partial)) {
+		pg = container_of(s->partial.next, struct page, lru);
+		list_del(&pg->lru);
+	} else if (!list_empty(&s->empty)) {
+		pg = container_of(s->empty.next, struct page, lru);
+		list_del(&pg->lru);
+		s->nr_empty--;
+	} else {
+		pg = new_pool(s);
+		if (!pg) {
+			s->nr_failures++;
+			return NULL;
+		}
+	}
+	s->active = pg;
+	return slab_alloc(s, gfp, caller);
+}
+
+/*
+ * slab_bad_freelist - a link decoded to an address outside its pool.
+ *
+ * Report it and treat the pool as full from here on: the objects behind the
+ * bad link are never handed out; they come back to use when the pool's live
+ * objects are all freed and the pool is given back.
+ * Return: the pool's new free list (empty).
+ */
+void *slab_bad_freelist(struct kmem_cache *s, struct page *pg, void *obj, void *next,
+			const void *caller)
+{
+	mm_report(MM_REPORT_BAD_FREELIST, next, obj, s, caller);
+	pg->fresh = (uint16_t)s->objects;
+	return NULL;
+}
+
+/* slab_free_slow - an object went back to @pg, which is not the active pool. */
+void slab_free_slow(struct kmem_cache *s, struct page *pg, bool was_full)
+{
+	if (pg->inuse == 0) {
+		if (!was_full)
+			list_del(&pg->lru);
+		if (s->nr_empty < CONFIG_MM_EMPTY_POOLS_KEPT) {
+			list_add(&pg->lru, &s->empty);
+			s->nr_empty++;
+		} else {
+			discard_pool(s, pg);
+		}
+	} else if (was_full) {
+		list_add(&pg->lru, &s->partial);
+	}
+}
+
+/* slab_free_bad - @obj is not a live object's start: say which misuse it is. */
+void slab_free_bad(struct kmem_cache *s, struct page *pg, void *obj, const void *caller)
+{
+	uintptr_t base = pool_base(s, obj);
+	unsigned int idx = obj_to_index(s, (uintptr_t)obj - base);
+
+	if (obj == pg->freelist)
+		mm_report(MM_REPORT_DOUBLE_FREE, obj, obj, s, caller);
+	else if (idx < pg->fresh)
+		mm_report(MM_REPORT_INTERIOR_FREE, obj, pool_object(s, base, idx), s, caller);
+	else
+		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, caller);
+}
+
+/* ---- cache set-up ------------------------------------------------------------------ */
+
+static inline size_t round_up(size_t x, size_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* Largest pool order picked for a small tail waste; beyond it, only to fit. */
+#define MM_POOL_MAX_ORDER 3
+
+/*
+ * pool_order - pages per pool, as an order, for objects of @size bytes.
+ *
+ * The smallest order from CONFIG_MM_POOL_MIN_ORDER that holds at least
+ * CONFIG_MM_POOL_MIN_OBJECTS objects and leaves under 1/16 of the pool
+ * unused. When no order up to MM_POOL_MAX_ORDER does, the one there that
+ * wastes the smallest share; when not even one object fits there, the
+ * smallest order that holds one. -1 when none up to MAX_ORDER does.
+ */
+static int pool_order(size_t size, size_t align)
+{
+	unsigned int order, best = 0;
+	size_t bytes, waste, best_waste = 0;
+	bool found = false;
+
+	for (order = CONFIG_MM_POOL_MIN_ORDER; order <= MAX_ORDER; order++) {
+		bytes = PAGE_SIZE << order;
+		if (bytes < size || bytes < align)
+			continue;
+		waste = bytes % size;
+		if (bytes / size >= CONFIG_MM_POOL_MIN_OBJECTS && waste * 16 <= bytes)
+			return (int)order;
+		/* waste / bytes < best_waste / best_bytes, cross-multiplied */
+		if (!found || (waste << best) < (best_waste << order)) {
+			best = order;
+			best_waste = waste;
+			found = true;
+		}
+		if (order >= MM_POOL_MAX_ORDER)
+			break;
+	}
+	return found ? (int)best : -1;
+}
+
+/* The stride of objects of @size with @align and, when @ctor, a link after them. */
+static size_t cache_stride(size_t size, size_t align, bool ctor, unsigned int *offset)
+{
+	*offset = 0;
+	if (ctor) {
+		*offset = (unsigned int)round_up(size, sizeof(void *));
+		size = *offset + sizeof(void *);
+	}
+	return round_up(size, align);
+}
+
+static size_t cache_align(size_t align, slab_flags_t flags)
+{
+	if (align < MM_MIN_ALIGN)
+		align = MM_MIN_ALIGN;
+	if ((flags & SLAB_HWCACHE_ALIGN) && align < MM_CACHE_LINE)
+		align = MM_CACHE_LINE;
+	return align;
+}
+
+/**
+ * kmem_cache_setup - fill in a cache descriptor and list it. Unlocked.
+ *
+ * The callers have checked the arguments with cache_fits().
+ */
+void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_t align,
+		      slab_flags_t flags, void (*ctor)(void *))
+{
+	unsigned int offset;
+	size_t stride;
+	int order;
+
+	align = cache_align(align, flags);
+	stride = cache_stride(size, align, ctor != NULL, &offset);
+	order = pool_order(stride, align);
+	MM_BUG_ON(order < 0);
+
+	*s = (struct kmem_cache){
+		.active = &empty_pool,
+		.size = (unsigned int)stride,
+		.offset = offset,
+		.secret = IS_ENABLED(CONFIG_MM_HARDENED) ? (uintptr_t)mm_port_random() : 0,
+		.pool_shift = PAGE_SHIFT + (unsigned int)order,
+		.objects = (unsigned int)((PAGE_SIZE << order) / stride),
+		.reciprocal = (((uint64_t)1 << MM_RECIPROCAL_SHIFT) + stride - 1) / stride,
+		.order = (unsigned int)order,
+		.object_size = (unsigned int)size,
+		.align = (unsigned int)align,
+		.flags = flags,
+		.ctor = ctor,
+		.name = name,
+	};
+	if (s->objects > UINT16_MAX)
+		s->objects = UINT16_MAX;
+	list_init(&s->partial);
+	list_init(&s->empty);
+	list_add_tail(&s->list, &slab_caches);
+}
+
+/* Whether a cache of objects of @size aligned to @align can exist. */
+static bool cache_fits(size_t size, size_t align, slab_flags_t flags, bool ctor)
+{
+	unsigned int offset;
+
+	if (size == 0 || (align & (align - 1)) != 0)
+		return false;
+	if (size > (PAGE_SIZE << MAX_ORDER) || align > (PAGE_SIZE << MAX_ORDER))
+		return false;
+	align = cache_align(align, flags);
+	return pool_order(cache_stride(size, align, ctor, &offset), align) >= 0;
+}
+
+/**
+ * slab_up - set the slab layer up on first use. Unlocked; idempotent.
+ */
+void slab_up(void)
+{
+	if (slab_is_up)
+		return;
+	slab_is_up = true;
+	kmem_cache_setup(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache), 0, 0, NULL);
+	kmalloc_up();
+}
+
+/* ---- public API ---------------------------------------------------------------------- */
+
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
+				     slab_flags_t flags, void (*ctor)(void *))
+{
+	struct kmem_cache *s;
+
+	if (!name || !cache_fits(size, align, flags, ctor != NULL))
+		return NULL;
+	mm_lock();
+	slab_up();
+	s = slab_alloc(&kmem_cache_boot, GFP_KERNEL, _RET_IP_);
+	if (s)
+		kmem_cache_setup(s, name, size, align, flags, ctor);
+	mm_unlock();
+	return s;
+}
+
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	if (!s)
+		return;
+	mm_lock();
+	if (s->nr_active) {
+		mm_report(MM_REPORT_CACHE_BUSY, s, NULL, s, _RET_IP_);
+		mm_unlock();
+		return;
+	}
+	__kmem_cache_shrink(s);
+	MM_BUG_ON(s->nr_pools != 0 || !list_empty(&s->partial));
+	list_del(&s->list);
+	slab_free(&kmem_cache_boot, compound_head(virt_to_page(s)), s, _RET_IP_);
+	mm_unlock();
+}
+
+const char *kmem_cache_name(const struct kmem_cache *s)
+{
+	return s->name;
+}
+
+size_t kmem_cache_size(const struct kmem_cache *s)
+{
+	return s->ctor ? s->offset : s->size;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	void *obj;
+
+	mm_lock();
+	obj = slab_alloc(s, gfp, _RET_IP_);
+	mm_unlock();
+	if (obj && (gfp & __GFP_ZERO))
+		mm_memset(obj, 0, s->object_size);
+	return obj;
+}
+
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	struct page *pg;
+
+	if (!obj)
+		return;
+	mm_lock();
+	pg = virt_to_page(obj);
+	if (pg)
+		pg = compound_head(pg);
+	if (!pg || pg->state != PG_slab)
+		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, _RET_IP_);
+	else if (pg->slab_cache != s)
+		mm_report(MM_REPORT_WRONG_CACHE, obj, NULL, pg->slab_cache, _RET_IP_);
+	else
+		slab_free(s, pg, obj, _RET_IP_);
+	mm_unlock();
+}
+
+/**
+ * __kmem_cache_shrink - give back every empty pool of @s. Unlocked.
+ * Return: the number of pools given back.
+ */
+int __kmem_cache_shrink(struct kmem_cache *s)
+{
+	struct page *pg;
+	int n = 0;
+
+	while (!list_empty(&s->empty)) {
+		pg = container_of(s->empty.next, struct page, lru);
+		list_del(&pg->lru);
+		s->nr_empty--;
+		discard_pool(s, pg);
+		n++;
+	}
+	pg = s->active;
+	if (pg != &empty_pool && pg->inuse == 0) {
+		s->active = &empty_pool;
+		discard_pool(s, pg);
+		n++;
+	}
+	return n;
+}
+
+int kmem_cache_shrink(struct kmem_cache *s)
+{
+	int n;
+
+	mm_lock();
+	n = __kmem_cache_shrink(s);
+	mm_unlock();
+	return n;
+}
+
+void mm_shrink(void)
+{
+	struct kmem_cache *s;
+
+	mm_lock();
+	if (slab_is_up)
+		for_each_cache(s)
+			__kmem_cache_shrink(s);
+	mm_unlock();
+}
