@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/unit/test_slab.c - kmem_cache_* tests: black-box API behaviour, and
+ * white-box checks of pool bookkeeping through mm/internal.h.
+ */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mm/slab.h>
+#include "internal.h"
+#include "helpers.h"
+
+#define HEAP_SIZE (2u << 20)
+
+static void heap_2m(void)
+{
+	setup_heap(HEAP_SIZE);
+}
+
+TestSuite(slab, .init = heap_2m);
+
+Test(slab, create_rejects_bad_arguments)
+{
+	cr_assert_null(kmem_cache_create(NULL, 32, 0, 0, NULL));
+	cr_assert_null(kmem_cache_create("zero", 0, 0, 0, NULL));
+	cr_assert_null(kmem_cache_create("align3", 32, 3, 0, NULL));
+	cr_assert_null(kmem_cache_create("align24", 32, 24, 0, NULL));
+	cr_assert_null(kmem_cache_create("huge", SIZE_MAX, 0, 0, NULL));
+	cr_assert_null(kmem_cache_create("toobig", (PAGE_SIZE << MAX_ORDER) + 1, 0, 0, NULL));
+	cr_assert_not_null(kmem_cache_create("ok", 32, 0, 0, NULL));
+}
+
+Test(slab, objects_honour_the_requested_alignment)
+{
+	size_t aligns[] = { 0, 1, 8, 16, 64, 256, 4096, 8192 };
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(aligns) / sizeof(aligns[0]); i++) {
+		struct kmem_cache *s = kmem_cache_create("aligned", 40, aligns[i], 0, NULL);
+		size_t want = aligns[i] < MM_MIN_ALIGN ? MM_MIN_ALIGN : aligns[i];
+
+		cr_assert_not_null(s, "align %zu", aligns[i]);
+		for (j = 0; j < 10; j++) {
+			void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+			cr_assert_not_null(p);
+			cr_assert_eq((uintptr_t)p % want, 0, "align %zu: %p", aligns[i], p);
+		}
+	}
+}
+
+Test(slab, hwcache_align_aligns_to_the_cache_line)
+{
+	struct kmem_cache *s = kmem_cache_create("hw", 20, 0, SLAB_HWCACHE_ALIGN, NULL);
+	int i;
+
+	for (i = 0; i < 10; i++)
+		cr_assert_eq((uintptr_t)kmem_cache_alloc(s, GFP_KERNEL) % MM_CACHE_LINE, 0);
+}
+
+static unsigned int ctor_calls;
+
+static void ctor(void *p)
+{
+	memset(p, 0x5c, 100);
+	ctor_calls++;
+}
+
+Test(slab, constructor_runs_once_per_object_not_per_allocation)
+{
+	struct kmem_cache *s = kmem_cache_create("ctor", 100, 0, 0, ctor);
+	unsigned char *p, *q;
+	unsigned int calls, i;
+
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	cr_assert_geq(ctor_calls, 1);
+	for (i = 0; i < 100; i++)
+		cr_assert_eq(p[i], 0x5c);
+	calls = ctor_calls;
+	kmem_cache_free(s, p);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	cr_assert_eq(q, p);
+	cr_assert_eq(ctor_calls, calls, "no constructor call for a reused object");
+	/* The free-list link did not overwrite the constructed state. */
+	for (i = 0; i < 100; i++)
+		cr_assert_eq(q[i], 0x5c, "byte %u", i);
+}
+
+Test(slab, zalloc_zeroes_the_object)
+{
+	struct kmem_cache *s = kmem_cache_create("z", 72, 0, 0, NULL);
+	unsigned char *p = kmem_cache_alloc(s, GFP_KERNEL);
+	int i;
+
+	memset(p, 0xee, 72);
+	kmem_cache_free(s, p);
+	p = kmem_cache_zalloc(s, GFP_KERNEL);
+	for (i = 0; i < 72; i++)
+		cr_assert_eq(p[i], 0);
+}
+
+Test(slab, free_to_the_wrong_cache_is_reported_and_ignored)
+{
+	struct kmem_cache *a = kmem_cache_create("a", 64, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("b", 64, 0, 0, NULL);
+	void *p = kmem_cache_alloc(a, GFP_KERNEL);
+	void *q;
+
+	kmem_cache_free(b, p);
+	cr_assert_eq(count_reports(MM_REPORT_WRONG_CACHE), 1);
+	cr_assert_str_eq(recorded_reports[0].cache, "a", "the report names the object's cache");
+	/* p is still live in a: the next allocation from a is another object. */
+	q = kmem_cache_alloc(a, GFP_KERNEL);
+	cr_assert_neq(q, p);
+	kmem_cache_free(a, p);
+	kmem_cache_free(a, q);
+	cr_assert_eq(nr_recorded_reports, 1);
+}
+
+Test(slab, free_of_a_kmalloc_block_to_a_cache_is_reported)
+{
+	struct kmem_cache *a = kmem_cache_create("a", 64, 0, 0, NULL);
+	void *p = kmalloc(64, GFP_KERNEL);
+	int local;
+
+	kmem_cache_free(a, p);
+	kmem_cache_free(a, &local);
+	cr_assert_eq(count_reports(MM_REPORT_WRONG_CACHE), 1);
+	cr_assert_eq(count_reports(MM_REPORT_FOREIGN_FREE), 1);
+	kfree(p);
+	cr_assert_eq(nr_recorded_reports, 2);
+}
+
+Test(slab, destroy_with_live_objects_is_refused)
+{
+	struct kmem_cache *s = kmem_cache_create("busy", 48, 0, 0, NULL);
+	void *p = kmem_cache_alloc(s, GFP_KERNEL);
+	void *q;
+
+	kmem_cache_destroy(s);
+	cr_assert_eq(count_reports(MM_REPORT_CACHE_BUSY), 1);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	cr_assert_not_null(q, "the cache is still usable");
+	kmem_cache_free(s, p);
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+	cr_assert_eq(nr_recorded_reports, 1);
+}
+
+Test(slab, destroy_gives_every_page_back)
+{
+	size_t free0 = mm_nr_free_pages();
+	int order0 = mm_largest_free_order();
+	struct kmem_cache *s = kmem_cache_create("t", 200, 0, 0, NULL);
+	void *p[500];
+	int i;
+
+	for (i = 0; i < 500; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 500; i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_destroy(s);
+	mm_shrink();
+	cr_assert_eq(mm_nr_free_pages(), free0);
+	cr_assert_eq(mm_largest_free_order(), order0);
+}
+
+Test(slab, shrink_returns_empty_pools)
+{
+	struct kmem_cache *s = kmem_cache_create("shrink", 512, 0, 0, NULL);
+	size_t free0 = mm_nr_free_pages();
+	void *p[64];
+	int i;
+
+	for (i = 0; i < 64; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 64; i++)
+		kmem_cache_free(s, p[i]);
+	cr_assert_gt(kmem_cache_shrink(s), 0);
+	cr_assert_eq(mm_nr_free_pages(), free0);
+	cr_assert_eq(kmem_cache_shrink(s), 0, "nothing left to give back");
+}
+
+Test(slab, at_most_the_configured_empty_pools_are_kept)
+{
+	struct kmem_cache *s = kmem_cache_create("keep", 1024, 0, 0, NULL);
+	size_t free0 = mm_nr_free_pages();
+	size_t per_pool = (PAGE_SIZE << s->order) / 1024;
+	void *p[400];
+	unsigned int i, n = 10 * (unsigned int)per_pool;
+
+	cr_assert_leq(n, 400);
+	for (i = 0; i < n; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	cr_assert_eq(s->nr_pools, 10);
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, p[i]);
+	/* The active pool and CONFIG_MM_EMPTY_POOLS_KEPT others stay. */
+	cr_assert_eq(s->nr_pools, 1 + CONFIG_MM_EMPTY_POOLS_KEPT);
+	cr_assert_eq(free0 - mm_nr_free_pages(), (1 + CONFIG_MM_EMPTY_POOLS_KEPT) << s->order);
+}
+
+Test(slab, exhausted_cache_recovers_to_the_same_count)
+{
+	struct kmem_cache *s = kmem_cache_create("exhaust", 96, 0, 0, NULL);
+	static void *p[40000];
+	unsigned int n1 = 0, n2 = 0, i;
+
+	while ((p[n1] = kmem_cache_alloc(s, GFP_KERNEL)) != NULL)
+		n1++;
+	cr_assert_eq(s->nr_failures, 1);
+	for (i = 0; i < n1; i++)
+		kmem_cache_free(s, p[i]);
+	while ((p[n2] = kmem_cache_alloc(s, GFP_KERNEL)) != NULL)
+		n2++;
+	cr_assert_eq(n2, n1);
+}
+
+Test(slab, pools_waste_under_a_sixteenth)
+{
+	/* Every kmalloc class above 128 bytes, and a few odd sizes that allow it. */
+	size_t sizes[] = { 8,    24,   48,   96,   160,  192,  224,  256,  320,  384,  448,
+			   512,  640,  768,  896,  1024, 1280, 1536, 1792, 2048, 2560, 3072,
+			   3584, 4096, 8192, 700,  1500, 36 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct kmem_cache *s = kmem_cache_create("waste", sizes[i], 0, 0, NULL);
+		size_t bytes = PAGE_SIZE << s->order;
+
+		cr_assert_leq((bytes - s->objects * s->size) * 16, bytes, "size %zu order %u",
+			      sizes[i], s->order);
+		cr_assert_geq(s->objects, CONFIG_MM_POOL_MIN_OBJECTS);
+	}
+}
+
+Test(slab, forged_free_list_link_is_caught, .disabled = !CONFIG_MM_HARDENED)
+{
+	struct kmem_cache *s = kmem_cache_create("forge", 64, 0, 0, NULL);
+	static char target[64];
+	void *a = kmem_cache_alloc(s, GFP_KERNEL);
+	void *b = kmem_cache_alloc(s, GFP_KERNEL);
+	void *c;
+	int i;
+
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, a);
+	/* A use-after-free write of a plausible pointer into a's link word. */
+	*(void **)a = target;
+	c = kmem_cache_alloc(s, GFP_KERNEL); /* pops a; the link decodes to garbage */
+	cr_assert_eq(c, a);
+	cr_assert_eq(count_reports(MM_REPORT_BAD_FREELIST), 1);
+	for (i = 0; i < 100; i++) {
+		void *p = kmem_cache_alloc(s, GFP_KERNEL);
+
+		cr_assert_not_null(p);
+		cr_assert(p < (void *)target || p >= (void *)(target + sizeof(target)),
+			  "handed out the forged address");
+		cr_assert(mm_owns(p));
+	}
+}
+
+Test(slab, caches_are_independent)
+{
+	struct kmem_cache *a = kmem_cache_create("a", 40, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("b", 40, 0, 0, NULL);
+	char *p = kmem_cache_alloc(a, GFP_KERNEL);
+	char *q = kmem_cache_alloc(b, GFP_KERNEL);
+
+	cr_assert_neq(virt_to_page(p), virt_to_page(q), "two caches never share a pool");
+	cr_assert_eq(ksize(p), kmem_cache_size(a));
+	cr_assert_geq(ksize(p), 40);
+	cr_assert_str_eq(kmem_cache_name(a), "a");
+	cr_assert_eq(kmem_cache_size(b), (40 + MM_MIN_ALIGN - 1) / MM_MIN_ALIGN * MM_MIN_ALIGN);
+}
