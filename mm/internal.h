@@ -39,10 +39,10 @@
 /* ---- checks ---------------------------------------------------------------- */
 
 /* MM_BUG_ON - an internal invariant; never a caller's mistake. */
-#define MM_BUG_ON(cond)                                                                          \
-	do {                                                                                     \
-		if (__builtin_expect(!!(cond), 0))                                               \
-			mm_port_bug(__FILE__, __LINE__);                                         \
+#define MM_BUG_ON(cond)                                  \
+	do {                                             \
+		if (__builtin_expect(!!(cond), 0))       \
+			mm_port_bug(__FILE__, __LINE__); \
 	} while (0)
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -252,9 +252,9 @@ struct kmem_cache {
 /* Every cache, kmalloc ones included, in creation order (once slab is up). */
 extern struct list_head slab_caches;
 
-#define for_each_cache(s) \
+#define for_each_cache(s)                                                   \
 	for ((s) = container_of(slab_caches.next, struct kmem_cache, list); \
-	     &(s)->list != &slab_caches; \
+	     &(s)->list != &slab_caches;                                    \
 	     (s) = container_of((s)->list.next, struct kmem_cache, list))
 
 /* obj_to_index() multiplies instead of dividing: exact while a pool's bytes
@@ -356,8 +356,7 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, const void *call
  * @obj must be the start of a carved object and not the head of the pool's
  * free list (an immediate double free); otherwise it is reported and ignored.
  */
-static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj,
-			     const void *caller)
+static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, const void *caller)
 {
 	uintptr_t offset = (uintptr_t)obj & (((uintptr_t)1 << s->pool_shift) - 1);
 	unsigned int idx = obj_to_index(s, offset);

@@ -48,9 +48,9 @@ _Static_assert((CONFIG_MM_KMALLOC_MAX & (CONFIG_MM_KMALLOC_MAX - 1)) == 0 &&
 /* floor(log2(x)) for 128 <= x < 1024, as a constant expression. */
 #define FLOG2_SMALL(x) ((x) >= 512 ? 9 : (x) >= 256 ? 8 : 7)
 /* The class index of a size from 1 to 1024, as a constant expression. */
-#define KMALLOC_INDEX(sz)                                                                        \
-	((sz) <= 128 ? ((sz)-1) / MM_MIN_ALIGN                                                   \
-		     : NR_LINEAR + (FLOG2_SMALL((sz)-1) - 7) * 4 +                               \
+#define KMALLOC_INDEX(sz)                                          \
+	((sz) <= 128 ? ((sz)-1) / MM_MIN_ALIGN                     \
+		     : NR_LINEAR + (FLOG2_SMALL((sz)-1) - 7) * 4 + \
 			       ((((sz)-1) >> (FLOG2_SMALL((sz)-1) - 2)) & 3))
 
 #define SI(n) KMALLOC_INDEX(((n) + 1) * 8)

@@ -268,21 +268,20 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 	order = pool_order(stride, align);
 	MM_BUG_ON(order < 0);
 
-	*s = (struct kmem_cache){
-		.active = &empty_pool,
-		.size = (unsigned int)stride,
-		.offset = offset,
-		.secret = IS_ENABLED(CONFIG_MM_HARDENED) ? (uintptr_t)mm_port_random() : 0,
-		.pool_shift = PAGE_SHIFT + (unsigned int)order,
-		.objects = (unsigned int)((PAGE_SIZE << order) / stride),
-		.reciprocal = (((uint64_t)1 << MM_RECIPROCAL_SHIFT) + stride - 1) / stride,
-		.order = (unsigned int)order,
-		.object_size = (unsigned int)size,
-		.align = (unsigned int)align,
-		.flags = flags,
-		.ctor = ctor,
-		.name = name,
-	};
+	mm_memset(s, 0, sizeof(*s)); /* not "*s = (struct ...){}": that may call memset() */
+	s->active = &empty_pool;
+	s->size = (unsigned int)stride;
+	s->offset = offset;
+	s->secret = IS_ENABLED(CONFIG_MM_HARDENED) ? (uintptr_t)mm_port_random() : 0;
+	s->pool_shift = PAGE_SHIFT + (unsigned int)order;
+	s->objects = (unsigned int)((PAGE_SIZE << order) / stride);
+	s->reciprocal = (((uint64_t)1 << MM_RECIPROCAL_SHIFT) + stride - 1) / stride;
+	s->order = (unsigned int)order;
+	s->object_size = (unsigned int)size;
+	s->align = (unsigned int)align;
+	s->flags = flags;
+	s->ctor = ctor;
+	s->name = name;
 	if (s->objects > UINT16_MAX)
 		s->objects = UINT16_MAX;
 	list_init(&s->partial);

@@ -71,8 +71,8 @@ Test(kmalloc, power_of_two_sizes_are_aligned_to_their_size)
 		for (i = 0; i < 5; i++) {
 			p[i] = kmalloc(size, GFP_KERNEL);
 			cr_assert_not_null(p[i]);
-			cr_assert_eq((uintptr_t)p[i] % (size < MM_MIN_ALIGN ? MM_MIN_ALIGN : size), 0,
-				     "kmalloc(%zu) = %p", size, p[i]);
+			cr_assert_eq((uintptr_t)p[i] % (size < MM_MIN_ALIGN ? MM_MIN_ALIGN : size),
+				     0, "kmalloc(%zu) = %p", size, p[i]);
 		}
 		for (i = 0; i < 5; i++)
 			kfree(p[i]);
@@ -99,7 +99,9 @@ Test(kmalloc, sizes_above_a_page_are_page_aligned)
 
 Test(kmalloc, blocks_do_not_overlap_and_keep_their_contents)
 {
-	enum { N = 600 };
+	enum {
+		N = 600
+	};
 	void *p[N];
 	size_t n[N];
 	int i;
@@ -112,7 +114,8 @@ Test(kmalloc, blocks_do_not_overlap_and_keep_their_contents)
 		fill(p[i], ksize(p[i]), (unsigned char)i);
 	}
 	for (i = 0; i < N; i++)
-		cr_assert(check(p[i], ksize(p[i]), (unsigned char)i), "block %d was overwritten", i);
+		cr_assert(check(p[i], ksize(p[i]), (unsigned char)i), "block %d was overwritten",
+			  i);
 	for (i = 0; i < N; i++)
 		kfree(p[i]);
 }
@@ -260,7 +263,9 @@ Test(kmalloc, everything_freed_and_shrunk_restores_the_page_allocator)
 {
 	size_t free0 = mm_nr_free_pages();
 	int order0 = mm_largest_free_order();
-	enum { N = 3000 };
+	enum {
+		N = 3000
+	};
 	void **p = calloc(N, sizeof(*p));
 	int i;
 
@@ -279,7 +284,9 @@ Test(kmalloc, everything_freed_and_shrunk_restores_the_page_allocator)
 
 Test(kmalloc, exhaustion_returns_null_and_recovers_to_the_same_count)
 {
-	enum { MAX = 200000 };
+	enum {
+		MAX = 200000
+	};
 	void **p = calloc(MAX, sizeof(*p));
 	unsigned int n1 = 0, n2 = 0, i;
 
@@ -417,7 +424,10 @@ Test(kmalloc, randomized_model_check)
 	/* A million mixed operations against a model: every live block keeps its
 	 * contents (checked when freed and every 100,000 operations) and no two
 	 * blocks overlap (a shadow map of the heap, one owner per 8-byte granule). */
-	enum { SLOTS = 4096, OPS = 1000000 };
+	enum {
+		SLOTS = 4096,
+		OPS = 1000000
+	};
 	static void *blk[SLOTS];
 	static size_t len[SLOTS];
 	static uint16_t *shadow;
@@ -434,7 +444,8 @@ Test(kmalloc, randomized_model_check)
 	for (op = 0; op < OPS; op++) {
 		i = rand() % SLOTS;
 		if (blk[i]) {
-			cr_assert(check(blk[i], len[i], (unsigned char)i), "seed %u op %lu", seed, op);
+			cr_assert(check(blk[i], len[i], (unsigned char)i), "seed %u op %lu", seed,
+				  op);
 			for (g = 0; g < (len[i] + 7) / 8; g++)
 				shadow[((uintptr_t)blk[i] - base) / 8 + g] = 0;
 			kfree(blk[i]);
@@ -442,10 +453,10 @@ Test(kmalloc, randomized_model_check)
 		} else {
 			int r = rand() % 100;
 
-			len[i] = r < 60 ? (size_t)(rand() % 64) + 1
-			       : r < 90 ? (size_t)(rand() % 448) + 65
-			       : r < 99 ? (size_t)(rand() % 3584) + 513
-					: (size_t)(rand() % 28672) + 4097;
+			len[i] = r < 60	  ? (size_t)(rand() % 64) + 1
+				 : r < 90 ? (size_t)(rand() % 448) + 65
+				 : r < 99 ? (size_t)(rand() % 3584) + 513
+					  : (size_t)(rand() % 28672) + 4097;
 			blk[i] = kmalloc(len[i], GFP_KERNEL);
 			if (!blk[i])
 				continue;

@@ -221,9 +221,9 @@ Test(slab, exhausted_cache_recovers_to_the_same_count)
 Test(slab, pools_waste_under_a_sixteenth)
 {
 	/* Every kmalloc class above 128 bytes, and a few odd sizes that allow it. */
-	size_t sizes[] = { 8,    24,   48,   96,   160,  192,  224,  256,  320,  384,  448,
-			   512,  640,  768,  896,  1024, 1280, 1536, 1792, 2048, 2560, 3072,
-			   3584, 4096, 8192, 700,  1500, 36 };
+	size_t sizes[] = { 8,	 24,   48,   96,   160,	 192,  224,  256,  320,	 384,
+			   448,	 512,  640,  768,  896,	 1024, 1280, 1536, 1792, 2048,
+			   2560, 3072, 3584, 4096, 8192, 700,  1500, 36 };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {

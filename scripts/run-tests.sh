@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# scripts/run-tests.sh - everything `make test` runs, in order, with one total.
+#
+# Stages: host unit tests (Criterion), library checks (freestanding symbols,
+# formatting, static analysis), boot tests on the QEMU boards. Every stage
+# runs even when an earlier one failed; the last line is the total as
+# "N passed, N failed" and the exit status is non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+failures=()
+log_dir=build/test-logs
+mkdir -p "$log_dir"
+
+# count NAME PASSED FAILED
+count() {
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	if [ "$3" -gt 0 ]; then failures+=("$1"); fi
+}
+
+# A Criterion binary: its "Synthesis" line gives the counts.
+criterion_stage() {
+	local name=$1; shift
+	local log=$log_dir/$name.log
+	echo "== $name"
+	"$@" 2>&1 | tee "$log" | grep -vE '^\[----\]   *$' | grep -E 'FAIL|CRASH|Synthesis|error|seed' || true
+	local line tested passing
+	line=$(grep -a 'Synthesis:' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		echo "$name: did not run (see $log)"
+		tail -20 "$log"
+		count "$name" 0 1
+		return
+	fi
+	tested=$(sed -E 's/.*Tested: ([0-9]+).*/\1/' <<<"$line")
+	passing=$(sed -E 's/.*Passing: ([0-9]+).*/\1/' <<<"$line")
+	count "$name" "$passing" $((tested - passing))
+}
+
+# A script that ends with "N passed, N failed".
+plain_stage() {
+	local name=$1; shift
+	local log=$log_dir/$name.log
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	local rc=$? line p f
+	line=$(grep -aE '^[A-Za-z-]*:? ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		tail -40 "$log"
+		echo "$name: no result line (exit $rc)"
+		count "$name" 0 1
+		return
+	fi
+	p=$(grep -oE '[0-9]+ passed' <<<"$line" | cut -d' ' -f1)
+	f=$(grep -oE '[0-9]+ failed' <<<"$line" | cut -d' ' -f1)
+	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		grep -aE 'FAIL|fail' "$log" | head -40
+		[ "$f" -gt 0 ] || f=1
+	fi
+	echo "$name: $line"
+	count "$name" "$p" "$f"
+}
+
+criterion_stage unit-64 make --no-print-directory -f tests/Makefile BITS=64 run
+plain_stage checks scripts/check-tree.sh
+for arch in arm riscv; do
+	if make --no-print-directory ARCH=$arch all >"$log_dir/build-$arch.log" 2>&1; then
+		plain_stage "boot-$arch" tests/boot/run.sh $arch build/$arch/bareslab.elf
+	else
+		tail -30 "$log_dir/build-$arch.log"
+		echo "boot-$arch: image did not build"
+		count "build-$arch" 0 1
+	fi
+done
+
+echo
+if [ "$failed" -gt 0 ]; then
+	echo "failed stages: ${failures[*]} (logs in $log_dir)"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
