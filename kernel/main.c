@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kernel/main.c - the demo firmware's boot path: console, banner, RAM handed
+ * to the allocator, then the console shell until someone types exit.
+ */
+#include <arch/arch.h>
+#include <mm/config.h>
+#include <mm/page_alloc.h>
+
+#include "printk.h"
+#include "shell.h"
+
+#define BARESLAB_VERSION "0.1"
+
+/* Print each RAM region the board has and give it to the page allocator. */
+static void add_ram_regions(void)
+{
+	struct arch_ram_region regions[CONFIG_MM_MAX_REGIONS];
+	unsigned int n = arch_ram_regions(regions, CONFIG_MM_MAX_REGIONS);
+	unsigned int i, added = 0;
+	size_t total = 0;
+
+	printk("RAM regions:\n");
+	if (n > CONFIG_MM_MAX_REGIONS) {
+		printk("  warning: %u regions, only the first %d are used\n", n,
+		       CONFIG_MM_MAX_REGIONS);
+		n = CONFIG_MM_MAX_REGIONS;
+	}
+	for (i = 0; i < n; i++) {
+		const struct arch_ram_region *r = &regions[i];
+		unsigned long start = (unsigned long)r->start;
+		int ret;
+
+		printk("  %-8s  0x%08lx-0x%08lx  %4zu KiB\n", r->name, start, start + r->size,
+		       r->size >> 10);
+		ret = mm_add_region(r->start, r->size);
+		if (ret < 0) {
+			printk("  error: %s not added: mm_add_region() returned %d\n", r->name,
+			       ret);
+			continue;
+		}
+		added++;
+		total += r->size;
+	}
+	printk("  total %zu KiB in %u region%s\n", total >> 10, added, added == 1 ? "" : "s");
+}
+
+void kernel_main(void)
+{
+	console_register(arch_console_putc); /* printk() goes to the board's UART */
+	printk("bareslab " BARESLAB_VERSION " on %s\n", arch_board_name()); /* banner */
+	add_ram_regions(); /* page allocator: every RAM region */
+	printk("type 'help' for commands\n");
+	arch_exit(shell_run(shell_commands, nr_shell_commands, arch_console_getc)); /* shell */
+}
