@@ -377,12 +377,23 @@ static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, c
 /* kmalloc.c: the size-class caches, set up by slab_up(). */
 void kmalloc_up(void);
 
+/* kmem_cache flag of the kmalloc size classes (not a public flag). */
+#define SLAB_KMALLOC 0x80000000u
+
+/* Page allocator counters (page_alloc.c). */
+struct mm_page_counters {
+	size_t used; /* pages in allocated blocks now, all regions */
+	size_t peak_used; /* most pages in use at once, since boot or mm_reset_peak() */
+};
+extern struct mm_page_counters mm_page_counters;
+
 /* Page-backed kmalloc and misuse counters (kmalloc.c). */
 struct mm_counters {
 	unsigned long large_allocs; /* page-backed kmalloc blocks handed out */
 	unsigned long large_frees;
 	unsigned long large_pages; /* pages in live page-backed blocks */
-	unsigned long failures; /* kmalloc calls that returned NULL for any reason */
+	unsigned long failures; /* kmalloc calls that failed outside any cache: too large,
+				 * kcalloc overflow, no pages (caches count their own) */
 };
 extern struct mm_counters mm_counters;
 

@@ -129,7 +129,7 @@ void kmalloc_up(void)
 		size_t size = kmalloc_class_size(i);
 
 		format_name(kmalloc_names[i], "kmalloc-", size);
-		kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], size, 0, 0, NULL);
+		kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], size, 0, SLAB_KMALLOC, NULL);
 	}
 }
 
@@ -163,7 +163,6 @@ static void kfree_large(struct mm_region *r, struct page *pg)
 static void *__kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
 {
 	struct kmem_cache *s;
-	void *p;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
@@ -171,10 +170,7 @@ static void *__kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
 		return kmalloc_large(size, gfp);
 	slab_up();
 	s = &kmalloc_caches[kmalloc_index(size)];
-	p = slab_alloc(s, gfp, caller);
-	if (!p)
-		mm_counters.failures++;
-	return p;
+	return slab_alloc(s, gfp, caller);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -186,8 +182,6 @@ void *kmalloc(size_t size, gfp_t gfp)
 		struct kmem_cache *s = &kmalloc_caches[size_index[(size - 1) >> 3]];
 
 		p = slab_alloc(s, gfp, _RET_IP_);
-		if (unlikely(!p))
-			mm_counters.failures++;
 	} else {
 		p = __kmalloc_slow(size, gfp, _RET_IP_);
 	}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/stats.h - what the allocator can tell about itself.
+ *
+ * Figures come out as plain structures copied under the lock, so a caller can
+ * print them at leisure. The printers format /proc-style text through a
+ * struct mm_printer that the caller provides; bareslab does no I/O of its own.
+ *
+ * Counting on the fast path is a few increments of fields it already touches;
+ * everything else here is computed when asked for, in O(caches + regions),
+ * or O(pages) for the heap map.
+ */
+#ifndef MM_STATS_H
+#define MM_STATS_H
+
+#include <mm/page_alloc.h>
+#include <mm/port.h>
+#include <mm/types.h>
+
+/**
+ * struct mm_stats - global figures, as of one mm_get_stats() call.
+ *
+ * "In use" means taken from the page allocator: pool pages plus page-backed
+ * blocks. Byte figures are exact multiples of PAGE_SIZE unless said otherwise.
+ */
+struct mm_stats {
+	size_t region_bytes; /* bytes given to mm_add_region(), all regions */
+	unsigned int nr_regions; /* regions added */
+	size_t pages_total; /* pages the buddy allocator manages */
+	size_t pages_free; /* of which free now */
+	size_t pool_bytes; /* bytes in pools (slabs) of every cache */
+	size_t large_bytes; /* bytes in page-backed kmalloc blocks */
+	size_t other_page_bytes; /* bytes in blocks from get_free_pages()/alloc_pages_exact() */
+	size_t meta_bytes; /* page descriptors, pool headers and alignment lost in regions */
+	size_t live_bytes; /* bytes handed out now, as ksize() counts them */
+	size_t live_requested_bytes; /* of those, as asked for: known for kmem_cache objects
+				      * (their object size); kmalloc blocks count at ksize() */
+	size_t used_bytes; /* pages in use, in bytes: pool + large + other pages */
+	size_t peak_used_bytes; /* largest used_bytes since boot or mm_reset_peak() */
+	size_t largest_free_bytes; /* largest block the page allocator could hand out now */
+	unsigned long nr_allocs; /* successful allocations: caches, kmalloc classes and large */
+	unsigned long nr_frees; /* frees that released an object or block */
+	unsigned long nr_failures; /* allocations that returned NULL */
+	unsigned long nr_reports; /* misuse reports, every kind */
+	unsigned long nr_reports_by_kind[NR_MM_REPORTS];
+	unsigned int nr_caches; /* caches, kmalloc classes included */
+	size_t nr_pools; /* pools held by all caches */
+	size_t nr_large; /* live page-backed kmalloc blocks */
+};
+
+/**
+ * struct mm_cache_stats - figures of one cache, as of one mm_get_cache_stats() call.
+ */
+struct mm_cache_stats {
+	const char *name; /* as given to kmem_cache_create(), or "kmalloc-<size>" */
+	size_t object_size; /* bytes asked for per object */
+	size_t stride; /* bytes each object takes in its pool (alignment included) */
+	unsigned int objs_per_pool;
+	unsigned int pages_per_pool;
+	unsigned long active_objs; /* objects handed out now */
+	unsigned long total_objs; /* objects the cache's pools hold, used or not */
+	unsigned long active_pools; /* pools with at least one object handed out */
+	unsigned long total_pools; /* pools held, empty ones included */
+	unsigned long nr_allocs; /* successful allocations since creation */
+	unsigned long nr_frees; /* frees since creation */
+	unsigned long nr_failures; /* allocations that returned NULL */
+	unsigned long peak_active_objs; /* largest active_objs since creation or mm_reset_peak() */
+};
+
+/**
+ * mm_get_stats - copy the global figures.
+ * @st: where to put them.
+ * Time: O(caches + regions x MAX_ORDER).
+ */
+void mm_get_stats(struct mm_stats *st);
+
+/**
+ * mm_reset_peak - restart every peak (global and per cache) from the current
+ * figures, so that a later reading measures one phase of the firmware.
+ */
+void mm_reset_peak(void);
+
+/**
+ * mm_get_cache_stats - figures of the @index-th cache, in creation order
+ * (the kmalloc classes first, once the first allocation has set them up).
+ * @index: 0 for the first cache.
+ * @st: where to put them.
+ *
+ * Allocates nothing; a caller iterates with index 0, 1, ... until false.
+ * Return: true when there is such a cache.
+ */
+bool mm_get_cache_stats(unsigned int index, struct mm_cache_stats *st);
+
+/**
+ * struct mm_printer - where the printers below send their text.
+ * @write: called with each piece of text (not NUL-terminated), in order.
+ * @ctx: passed back to @write.
+ */
+struct mm_printer {
+	void (*write)(void *ctx, const char *s, size_t n);
+	void *ctx;
+};
+
+/**
+ * mm_print_slabinfo - every cache in the layout of Linux's /proc/slabinfo 2.1,
+ * then our own columns (allocations, frees, failures, peak active objects).
+ * Caches that never held a pool are skipped, as in Linux.
+ */
+void mm_print_slabinfo(const struct mm_printer *p);
+
+/**
+ * mm_print_meminfo - the global figures, one "Name:   value kB" line each,
+ * like /proc/meminfo (counts without a unit where there is none).
+ */
+void mm_print_meminfo(const struct mm_printer *p);
+
+/**
+ * mm_print_buddyinfo - free blocks per order for each region, like
+ * /proc/buddyinfo: one line per region, one column per order.
+ */
+void mm_print_buddyinfo(const struct mm_printer *p);
+
+/**
+ * mm_print_heapmap - one character per page, 64 to a row with the row's
+ * address on the left, and a legend: a picture of fragmentation.
+ */
+void mm_print_heapmap(const struct mm_printer *p);
+
+#endif /* MM_STATS_H */

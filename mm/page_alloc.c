@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mm/page_alloc.c - the page allocator: a binary buddy allocator over the
+ * regions given to mm_add_region(). It hands out blocks of 2^order pages, each
+ * aligned to its own size, to the slab layer (pools), to kmalloc() (large
+ * requests) and to firmware.
+ *
+ * Buddies. The block of order o at address a has exactly one buddy: the block
+ * of the same order at a ^ (PAGE_SIZE << o). The two halves of the block of
+ * order o + 1 at a & ~(PAGE_SIZE << o) are buddies of each other. Addresses,
+ * not offsets in the region, decide it, so every block is aligned to its size.
+ *
+ * Free lists. A region keeps, per order, a list of the first pages (PG_free) of
+ * its free blocks, and how many there are:
+ *
+ *   free_area[MAX_ORDER] -> [page]                                (2^MAX_ORDER pages)
+ *   ...
+ *   free_area[2]         -> [page] -> [page]                      (4 pages each)
+ *   free_area[1]         -> (empty)
+ *   free_area[0]         -> [page]                                (1 page)
+ *
+ * Split. get_free_pages(order 1) when the smallest free block has order 3
+ * (F free, A allocated, | a block boundary):
+ *
+ *   [F F F F F F F F]  ->  [F F F F|F F F F]  ->  [F F|F F|F F F F]  ->  [A A|F F|F F F F]
+ *    order 3                two of order 2         upper halves go on free_area[1], [2]
+ *
+ * Merge. free_pages() of the A A block: its buddy (the F F next to it) is free
+ * with the same order, so it leaves its list and the two become one order-2
+ * block; that one's buddy is free too, and so on up to the order-3 block again.
+ * A buddy merges only when it lies in the same region and its first page is
+ * PG_free with the same order.
+ *
+ * A region. Its pages rarely start on a big boundary, so mm_add_region() frees
+ * them as the largest blocks that are aligned to their own size and end inside
+ * the region; the orders grow from base and shrink again towards end:
+ *
+ *   base                                                              end
+ *   |0|1 1|2 2 2 2|3 3 3 3 3 3 3 3| ... MAX_ORDER blocks ... |2 2 2 2|0|
+ *
+ * Descriptors (see mm/internal.h): a free block has its first page PG_free with
+ * its order and its other pages 0. An allocated block has its first page
+ * PG_large and the others PG_tail pointing at it. The order field of a PG_large
+ * page is the block's order for get_free_pages(), or PAGE_ORDER_EXACT for
+ * alloc_pages_exact(), whose page count is page_nr_exact(). The slab layer may
+ * turn PG_large into PG_slab; __free_pages() takes either.
+ *
+ * Invariants, between calls:
+ * - every free block is aligned to PAGE_SIZE << order and lies in [base, end)
+ *   of its region;
+ * - no two free buddies of the same order below MAX_ORDER: they merge at once;
+ * - a page is on free_area[o] exactly when it is PG_free with order o;
+ *   nr_free_blocks[o] is the length of free_area[o], and nr_free is the sum of
+ *   nr_free_blocks[o] << o.
+ *
+ * Context: the public calls take mm_lock(); the __ functions expect it held.
+ * Nothing here may be called from mm_port_report(), which runs with the lock
+ * held. No set-up is needed: mm_regions starts zeroed, so until the first
+ * mm_add_region() every allocation simply fails. The public calls clear
+ * __GFP_ZERO memory after unlocking, so the lock covers the list work only.
+ *
+ * Time: O(MAX_ORDER x regions) list operations per call, never walking a list,
+ * plus one descriptor write per page of the block (its PG_tail marks when
+ * allocated, their clearing when freed). An exact run of n pages is freed as
+ * at most one block per bit of n, and only the last of them can merge upwards.
+ */
+#include "internal.h"
+
+struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
+unsigned int mm_nr_regions;
+struct mm_page_counters mm_page_counters;
+
+_Static_assert(PAGE_ORDER_EXACT > MAX_ORDER && PAGE_ORDER_EXACT <= UINT8_MAX,
+	       "PAGE_ORDER_EXACT must fit struct page.order and be no real order");
+_Static_assert(PAGE_SHIFT + MAX_ORDER < 8 * sizeof(uintptr_t),
+	       "a block of MAX_ORDER must fit the address space");
+_Static_assert(_Alignof(struct page) == sizeof(void *), "descriptors are pointer-aligned");
+
+static inline size_t order_pages(unsigned int order)
+{
+	return (size_t)1 << order;
+}
+
+static inline uintptr_t order_bytes(unsigned int order)
+{
+	return (uintptr_t)PAGE_SIZE << order;
+}
+
+/* Pages needed for @size bytes; cannot overflow. */
+static inline size_t size_to_pages(size_t size)
+{
+	return (size >> PAGE_SHIFT) + ((size & (PAGE_SIZE - 1)) != 0);
+}
+
+/* The smallest order whose block holds @nr pages. */
+static inline unsigned int pages_to_order(size_t nr)
+{
+	unsigned int order = 0;
+
+	while (order_pages(order) < nr)
+		order++;
+	return order;
+}
+
+/* Is @pg the first page of a free block of @order? */
+static inline bool page_is_buddy(const struct page *pg, unsigned int order)
+{
+	return pg->state == PG_free && pg->order == order;
+}
+
+static inline void set_page_nr_exact(struct page *pg, size_t nr)
+{
+	pg->freelist = (void *)(uintptr_t)nr;
+}
+
+/* ---- free lists ----------------------------------------------------------------- */
+
+static void add_free(struct mm_region *r, struct page *pg, unsigned int order)
+{
+	pg->state = PG_free;
+	pg->order = (uint8_t)order;
+	list_add(&pg->lru, &r->free_area[order]);
+	r->nr_free_blocks[order]++;
+	r->nr_free += order_pages(order);
+}
+
+static void del_free(struct mm_region *r, struct page *pg, unsigned int order)
+{
+	list_del(&pg->lru);
+	pg->state = PG_none;
+	r->nr_free_blocks[order]--;
+	r->nr_free -= order_pages(order);
+}
+
+/* Free the block of @order at @a, whose descriptors are all 0, merging it with its buddies. */
+static void free_block(struct mm_region *r, uintptr_t a, unsigned int order)
+{
+	for (; order != MAX_ORDER; order++) {
+		uintptr_t b = a ^ order_bytes(order);
+		struct page *buddy;
+
+		if (b - r->base >= r->end - r->base)
+			break;
+		buddy = region_page(r, b);
+		if (!page_is_buddy(buddy, order))
+			break;
+		del_free(r, buddy, order);
+		a &= b;
+	}
+	add_free(r, region_page(r, a), order);
+}
+
+/* Free @nr pages from the page-aligned @a as the largest blocks aligned to their size. */
+static void free_range(struct mm_region *r, uintptr_t a, size_t nr)
+{
+	while (nr) {
+		unsigned int order = MAX_ORDER;
+
+		while ((a & (order_bytes(order) - 1)) || order_pages(order) > nr)
+			order--;
+		free_block(r, a, order);
+		a += order_bytes(order);
+		nr -= order_pages(order);
+	}
+}
+
+/* Take a free block of @order from the first region that has one, splitting a bigger one. */
+static struct page *alloc_block(unsigned int order, struct mm_region **rp)
+{
+	struct mm_region *r;
+	unsigned int o;
+
+	for_each_region(r) {
+		for (o = order; o <= MAX_ORDER; o++) {
+			struct page *pg;
+
+			if (!r->nr_free_blocks[o])
+				continue;
+			pg = container_of(r->free_area[o].next, struct page, lru);
+			MM_BUG_ON(!page_is_buddy(pg, o));
+			del_free(r, pg, o);
+			while (o > order) {
+				o--;
+				add_free(r, pg + order_pages(o), o);
+			}
+			*rp = r;
+			return pg;
+		}
+	}
+	return NULL;
+}
+
+/* Mark the first @nr pages at @pg allocated with @order; return their address. */
+static void *prep_block(const struct mm_region *r, struct page *pg, unsigned int order, size_t nr,
+			gfp_t gfp)
+{
+	void *addr = page_address(r, pg);
+	size_t i;
+
+	pg->state = PG_large;
+	pg->order = (uint8_t)order;
+	mm_page_counters.used += nr;
+	if (mm_page_counters.used > mm_page_counters.peak_used)
+		mm_page_counters.peak_used = mm_page_counters.used;
+	for (i = 1; i < nr; i++) {
+		pg[i].state = PG_tail;
+		pg[i].head = pg;
+	}
+	if (gfp & __GFP_ZERO)
+		mm_memset(addr, 0, nr << PAGE_SHIFT);
+	return addr;
+}
+
+/*
+ * The descriptor of @addr if it is the first page of a PG_large block whose order
+ * field is @order, with its region in *@rp; else NULL.
+ */
+static struct page *lookup_large(const void *addr, unsigned int order, struct mm_region **rp)
+{
+	uintptr_t a = (uintptr_t)addr;
+	struct mm_region *r = addr_to_region(a);
+	struct page *pg;
+
+	if (!r || (a & (PAGE_SIZE - 1)))
+		return NULL;
+	pg = region_page(r, a);
+	if (pg->state != PG_large || pg->order != order)
+		return NULL;
+	*rp = r;
+	return pg;
+}
+
+/* ---- unlocked calls (mm/internal.h) --------------------------------------------- */
+
+void *__get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct mm_region *r = NULL;
+	struct page *pg;
+
+	if (order > MAX_ORDER)
+		return NULL;
+	pg = alloc_block(order, &r);
+	if (!pg)
+		return NULL;
+	return prep_block(r, pg, order, order_pages(order), gfp);
+}
+
+void __free_pages(struct mm_region *r, struct page *pg, unsigned int order)
+{
+	MM_BUG_ON(order > MAX_ORDER || pg->order != order ||
+		  (pg->state != PG_large && pg->state != PG_slab));
+	mm_memset(pg, 0, sizeof(*pg) << order);
+	mm_page_counters.used -= order_pages(order);
+	free_block(r, (uintptr_t)page_address(r, pg), order);
+}
+
+void *__alloc_pages_exact(size_t size, gfp_t gfp)
+{
+	size_t nr = size_to_pages(size);
+	struct mm_region *r = NULL;
+	struct page *pg;
+	unsigned int order;
+
+	if (!nr || nr > order_pages(MAX_ORDER))
+		return NULL;
+	order = pages_to_order(nr);
+	pg = alloc_block(order, &r);
+	if (!pg)
+		return NULL;
+	free_range(r, (uintptr_t)page_address(r, pg) + (nr << PAGE_SHIFT), order_pages(order) - nr);
+	set_page_nr_exact(pg, nr);
+	return prep_block(r, pg, PAGE_ORDER_EXACT, nr, gfp);
+}
+
+void __free_pages_exact(struct mm_region *r, struct page *pg)
+{
+	size_t nr = page_nr_exact(pg);
+
+	MM_BUG_ON(pg->state != PG_large || !page_is_exact(pg) || !nr ||
+		  nr > order_pages(MAX_ORDER));
+	mm_memset(pg, 0, sizeof(*pg) * nr);
+	mm_page_counters.used -= nr;
+	free_range(r, (uintptr_t)page_address(r, pg), nr);
+}
+
+/* ---- public calls (mm/page_alloc.h) --------------------------------------------- */
+
+int mm_add_region(void *start, size_t size)
+{
+	uintptr_t s = (uintptr_t)start, pages, end;
+	struct mm_region *r;
+	unsigned int o;
+	size_t nr;
+	int ret = 0;
+
+	/* The end must be representable, and a region needs more than a page. */
+	if (!start || size > UINTPTR_MAX - s || size <= PAGE_SIZE)
+		return -MM_EINVAL;
+	pages = (s + _Alignof(struct page) - 1) & ~(uintptr_t)(_Alignof(struct page) - 1);
+	end = (s + size) & ~(uintptr_t)(PAGE_SIZE - 1);
+	/*
+	 * nr descriptors and nr pages fit when pages + nr * sizeof(struct page),
+	 * rounded up to a page, plus nr * PAGE_SIZE is at most end; as end is
+	 * page-aligned that is nr * (sizeof(struct page) + PAGE_SIZE) <= end - pages.
+	 */
+	nr = end > pages ? (end - pages) / (sizeof(struct page) + PAGE_SIZE) : 0;
+	if (!nr)
+		return -MM_EINVAL;
+
+	mm_lock();
+	for_each_region(r) {
+		if (s < r->start + r->size && r->start < s + size) {
+			ret = -MM_EINVAL;
+			goto out;
+		}
+	}
+	if (mm_nr_regions == CONFIG_MM_MAX_REGIONS) {
+		ret = -MM_ENOSPC;
+		goto out;
+	}
+	r = &mm_regions[mm_nr_regions++];
+	r->start = s;
+	r->size = size;
+	r->pages = (struct page *)pages;
+	r->base = (pages + nr * sizeof(struct page) + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+	r->end = r->base + (nr << PAGE_SHIFT);
+	r->nr_pages = nr;
+	r->nr_free = 0;
+	for (o = 0; o <= MAX_ORDER; o++) {
+		list_init(&r->free_area[o]);
+		r->nr_free_blocks[o] = 0;
+	}
+	mm_memset(r->pages, 0, nr * sizeof(struct page));
+	free_range(r, r->base, nr);
+out:
+	mm_unlock();
+	return ret;
+}
+
+void *get_free_pages(gfp_t gfp, unsigned int order)
+{
+	void *addr;
+
+	mm_lock();
+	addr = __get_free_pages(gfp & ~__GFP_ZERO, order);
+	mm_unlock();
+	if (addr && (gfp & __GFP_ZERO))
+		mm_memset(addr, 0, PAGE_SIZE << order);
+	return addr;
+}
+
+void free_pages(void *addr, unsigned int order)
+{
+	struct mm_region *r = NULL;
+	struct page *pg;
+
+	if (!addr)
+		return;
+	mm_lock();
+	pg = order <= MAX_ORDER ? lookup_large(addr, order, &r) : NULL;
+	if (pg)
+		__free_pages(r, pg, order);
+	else
+		mm_report(MM_REPORT_BAD_PAGES, addr, NULL, NULL, __builtin_return_address(0));
+	mm_unlock();
+}
+
+void *alloc_pages_exact(size_t size, gfp_t gfp)
+{
+	void *addr;
+
+	mm_lock();
+	addr = __alloc_pages_exact(size, gfp & ~__GFP_ZERO);
+	mm_unlock();
+	if (addr && (gfp & __GFP_ZERO))
+		mm_memset(addr, 0, size_to_pages(size) << PAGE_SHIFT);
+	return addr;
+}
+
+void free_pages_exact(void *addr, size_t size)
+{
+	struct mm_region *r = NULL;
+	struct page *pg;
+
+	if (!addr)
+		return;
+	mm_lock();
+	pg = lookup_large(addr, PAGE_ORDER_EXACT, &r);
+	if (pg && page_nr_exact(pg) == size_to_pages(size))
+		__free_pages_exact(r, pg);
+	else
+		mm_report(MM_REPORT_BAD_PAGES, addr, NULL, NULL, __builtin_return_address(0));
+	mm_unlock();
+}
+
+size_t mm_nr_free_pages(void)
+{
+	const struct mm_region *r;
+	size_t nr = 0;
+
+	mm_lock();
+	for_each_region(r)
+		nr += r->nr_free;
+	mm_unlock();
+	return nr;
+}
+
+int mm_largest_free_order(void)
+{
+	const struct mm_region *r;
+	int o, largest = -1;
+
+	mm_lock();
+	for_each_region(r) {
+		for (o = MAX_ORDER; o > largest; o--) {
+			if (r->nr_free_blocks[o]) {
+				largest = o;
+				break;
+			}
+		}
+	}
+	mm_unlock();
+	return largest;
+}

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mm/stats.c - figures and /proc-style printers.
+ *
+ * Nothing here runs on the allocation fast path. The figures are read under
+ * the lock into structures on the caller's stack and printed after it is
+ * dropped, so a slow console never holds up an interrupt.
+ *
+ * Where each figure comes from:
+ *
+ *   per cache (struct kmem_cache)      global (struct mm_counters, page_alloc)
+ *   nr_allocs, nr_active, peak_active  large_allocs / large_frees / large_pages
+ *   nr_failures, nr_pools, nr_empty    failures (huge, overflow, large OOM)
+ *   frees = nr_allocs - nr_active      region nr_free, free_area, peak of used
+ *
+ * A heap-map row, as mm_print_heapmap() draws one (64 pages a row):
+ *
+ *   0x20005000 mmm....5555@@@@LLLLLLLL0...........PP...
+ *              |  |   |   |   |       |           '- pages from get_free_pages()
+ *              |  |   |   |   |       '- a kept empty pool
+ *              |  |   |   |   '- a page-backed kmalloc block
+ *              |  |   |   '- a full pool
+ *              |  |   '- a pool 50-59% full (1..9: tenths)
+ *              |  '- free pages
+ *              '- page descriptors (metadata at the start of the region)
+ *
+ * Context: every call takes the port lock for as long as it reads.
+ */
+#include <mm/stats.h>
+#include "internal.h"
+
+/* ---- figures ------------------------------------------------------------------------ */
+
+static unsigned long cache_active_pools(const struct kmem_cache *s)
+{
+	unsigned long n = s->nr_pools - s->nr_empty;
+
+	if (s->active != &empty_pool && s->active->inuse == 0)
+		n--;
+	return n;
+}
+
+static void __get_cache_stats(const struct kmem_cache *s, struct mm_cache_stats *st)
+{
+	st->name = s->name;
+	st->object_size = s->object_size;
+	st->stride = s->size;
+	st->objs_per_pool = s->objects;
+	st->pages_per_pool = 1u << s->order;
+	st->active_objs = s->nr_active;
+	st->total_objs = (unsigned long)s->nr_pools * s->objects;
+	st->active_pools = cache_active_pools(s);
+	st->total_pools = s->nr_pools;
+	st->nr_allocs = s->nr_allocs;
+	st->nr_frees = s->nr_allocs - s->nr_active;
+	st->nr_failures = s->nr_failures;
+	st->peak_active_objs = s->peak_active;
+}
+
+bool mm_get_cache_stats(unsigned int index, struct mm_cache_stats *st)
+{
+	struct kmem_cache *s;
+	bool found = false;
+
+	mm_lock();
+	if (slab_is_up) {
+		for_each_cache(s) {
+			if (index-- == 0) {
+				__get_cache_stats(s, st);
+				found = true;
+				break;
+			}
+		}
+	}
+	mm_unlock();
+	return found;
+}
+
+void mm_get_stats(struct mm_stats *st)
+{
+	struct mm_region *r;
+	struct kmem_cache *s;
+	unsigned int i;
+	int order;
+
+	mm_memset(st, 0, sizeof(*st));
+	mm_lock();
+	st->nr_regions = mm_nr_regions;
+	for_each_region(r) {
+		st->region_bytes += r->size;
+		st->pages_total += r->nr_pages;
+		st->pages_free += r->nr_free;
+	}
+	st->meta_bytes = st->region_bytes - (st->pages_total << PAGE_SHIFT);
+	st->used_bytes = (st->pages_total - st->pages_free) << PAGE_SHIFT;
+	st->peak_used_bytes = mm_page_counters.peak_used << PAGE_SHIFT;
+	st->large_bytes = mm_counters.large_pages << PAGE_SHIFT;
+	st->nr_large = mm_counters.large_allocs - mm_counters.large_frees;
+	st->live_bytes = st->large_bytes;
+	st->live_requested_bytes = st->large_bytes;
+	st->nr_allocs = mm_counters.large_allocs;
+	st->nr_frees = mm_counters.large_frees;
+	st->nr_failures = mm_counters.failures;
+	if (slab_is_up) {
+		for_each_cache(s) {
+			st->nr_caches++;
+			st->nr_pools += s->nr_pools;
+			st->pool_bytes += (size_t)s->nr_pools << s->pool_shift;
+			st->live_bytes += s->nr_active * kmem_cache_size(s);
+			st->live_requested_bytes +=
+				s->nr_active *
+				((s->flags & SLAB_KMALLOC) ? kmem_cache_size(s) : s->object_size);
+			st->nr_allocs += s->nr_allocs;
+			st->nr_frees += s->nr_allocs - s->nr_active;
+			st->nr_failures += s->nr_failures;
+		}
+	}
+	st->other_page_bytes = st->used_bytes - st->pool_bytes - st->large_bytes;
+	for (i = 0; i < NR_MM_REPORTS; i++) {
+		st->nr_reports_by_kind[i] = mm_nr_reports[i];
+		st->nr_reports += mm_nr_reports[i];
+	}
+	order = -1;
+	for_each_region(r)
+		for (i = 0; i <= MAX_ORDER; i++)
+			if (r->nr_free_blocks[i] && (int)i > order)
+				order = (int)i;
+	st->largest_free_bytes = order < 0 ? 0 : PAGE_SIZE << order;
+	mm_unlock();
+}
+
+void mm_reset_peak(void)
+{
+	struct kmem_cache *s;
+
+	mm_lock();
+	mm_page_counters.peak_used = mm_page_counters.used;
+	if (slab_is_up)
+		for_each_cache(s)
+			s->peak_active = s->nr_active;
+	mm_unlock();
+}
+
+/* ---- printing ------------------------------------------------------------------------- */
+
+static void pr_str(const struct mm_printer *p, const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	p->write(p->ctx, s, n);
+}
+
+static void pr_chars(const struct mm_printer *p, char c, int n)
+{
+	char buf[32];
+	int i;
+
+	for (i = 0; i < (int)sizeof(buf); i++)
+		buf[i] = c;
+	for (; n > 0; n -= (int)sizeof(buf))
+		p->write(p->ctx, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf));
+}
+
+/*
+ * pr_num - print @v in decimal, right-aligned in @width columns (left-aligned
+ * when @width is negative); with @base 16, as "0x" and at least @width digits.
+ */
+static void pr_num(const struct mm_printer *p, unsigned long long v, int width, unsigned int base)
+{
+	char buf[24];
+	int n = 0;
+	bool left = width < 0;
+
+	if (left)
+		width = -width;
+	do {
+		buf[sizeof(buf) - 1 - n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (base == 16) {
+		pr_str(p, "0x");
+		pr_chars(p, '0', width - n);
+	} else if (!left) {
+		pr_chars(p, ' ', width - n);
+	}
+	p->write(p->ctx, buf + sizeof(buf) - n, (size_t)n);
+	if (left && base != 16)
+		pr_chars(p, ' ', width - n);
+}
+
+/* @s, padded with spaces to @width characters. */
+static void pr_padded(const struct mm_printer *p, const char *s, int width)
+{
+	int n = 0;
+
+	while (s[n])
+		n++;
+	pr_str(p, s);
+	pr_chars(p, ' ', width - n);
+}
+
+void mm_print_slabinfo(const struct mm_printer *p)
+{
+	struct mm_cache_stats st;
+	unsigned int i;
+
+	pr_str(p, "slabinfo - version: 2.1\n");
+	pr_str(p, "# name            <active_objs> <num_objs> <objsize> <objperslab> "
+		  "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata "
+		  "<active_slabs> <num_slabs> <sharedavail> : stats <allocs> <frees> <failures> "
+		  "<peak_active>\n");
+	for (i = 0; mm_get_cache_stats(i, &st); i++) {
+		if (st.total_pools == 0 && st.nr_allocs == 0 && st.nr_failures == 0)
+			continue;
+		pr_padded(p, st.name, 17);
+		pr_str(p, " ");
+		pr_num(p, st.active_objs, 6, 10);
+		pr_str(p, " ");
+		pr_num(p, st.total_objs, 6, 10);
+		pr_str(p, " ");
+		pr_num(p, st.stride, 6, 10);
+		pr_str(p, " ");
+		pr_num(p, st.objs_per_pool, 4, 10);
+		pr_str(p, " ");
+		pr_num(p, st.pages_per_pool, 4, 10);
+		pr_str(p, " : tunables    0    0    0 : slabdata ");
+		pr_num(p, st.active_pools, 6, 10);
+		pr_str(p, " ");
+		pr_num(p, st.total_pools, 6, 10);
+		pr_str(p, "      0 : stats ");
+		pr_num(p, st.nr_allocs, 8, 10);
+		pr_str(p, " ");
+		pr_num(p, st.nr_frees, 8, 10);
+		pr_str(p, " ");
+		pr_num(p, st.nr_failures, 6, 10);
+		pr_str(p, " ");
+		pr_num(p, st.peak_active_objs, 6, 10);
+		pr_str(p, "\n");
+	}
+}
+
+/* One meminfo line: "Name:" padded, then the value (in kB when @kb). */
+static void pr_meminfo(const struct mm_printer *p, const char *name, size_t v, bool kb)
+{
+	pr_padded(p, name, 16);
+	pr_num(p, kb ? (v + 1023) / 1024 : v, 8, 10);
+	pr_str(p, kb ? " kB\n" : "\n");
+}
+
+void mm_print_meminfo(const struct mm_printer *p)
+{
+	struct mm_stats st;
+
+	mm_get_stats(&st);
+	pr_meminfo(p, "RegionTotal:", st.region_bytes, true);
+	pr_meminfo(p, "MemTotal:", st.pages_total << PAGE_SHIFT, true);
+	pr_meminfo(p, "MemFree:", st.pages_free << PAGE_SHIFT, true);
+	pr_meminfo(p, "MemUsed:", st.used_bytes, true);
+	pr_meminfo(p, "MemUsedPeak:", st.peak_used_bytes, true);
+	pr_meminfo(p, "Slab:", st.pool_bytes, true);
+	pr_meminfo(p, "PageBacked:", st.large_bytes, true);
+	pr_meminfo(p, "OtherPages:", st.other_page_bytes, true);
+	pr_meminfo(p, "Metadata:", st.meta_bytes, true);
+	pr_meminfo(p, "LiveBytes:", st.live_bytes, true);
+	pr_meminfo(p, "LiveRequested:", st.live_requested_bytes, true);
+	pr_meminfo(p, "LargestFree:", st.largest_free_bytes, true);
+	pr_meminfo(p, "Regions:", st.nr_regions, false);
+	pr_meminfo(p, "Caches:", st.nr_caches, false);
+	pr_meminfo(p, "Pools:", st.nr_pools, false);
+	pr_meminfo(p, "LargeBlocks:", st.nr_large, false);
+	pr_meminfo(p, "Allocations:", st.nr_allocs, false);
+	pr_meminfo(p, "Frees:", st.nr_frees, false);
+	pr_meminfo(p, "Failures:", st.nr_failures, false);
+	pr_meminfo(p, "Reports:", st.nr_reports, false);
+}
+
+void mm_print_buddyinfo(const struct mm_printer *p)
+{
+	size_t counts[MAX_ORDER + 1];
+	uintptr_t base;
+	unsigned int i, ri;
+
+	pr_str(p, "region  base       order:");
+	for (i = 0; i <= MAX_ORDER; i++)
+		pr_num(p, i, 6, 10);
+	pr_str(p, "\n");
+	for (ri = 0;; ri++) {
+		mm_lock();
+		if (ri >= mm_nr_regions) {
+			mm_unlock();
+			break;
+		}
+		base = mm_regions[ri].base;
+		for (i = 0; i <= MAX_ORDER; i++)
+			counts[i] = mm_regions[ri].nr_free_blocks[i];
+		mm_unlock();
+		pr_str(p, "Region ");
+		pr_num(p, ri, -1, 10);
+		pr_str(p, " ");
+		pr_num(p, base, 8, 16);
+		pr_str(p, "      ");
+		for (i = 0; i <= MAX_ORDER; i++)
+			pr_num(p, counts[i], 6, 10);
+		pr_str(p, "\n");
+	}
+}
+
+#define HEAPMAP_COLUMNS 64
+
+/* The map character of page @i of @r. Unlocked. */
+static char heapmap_char(const struct mm_region *r, size_t i)
+{
+	const struct page *pg = compound_head(&r->pages[i]);
+	const struct kmem_cache *s;
+
+	switch (pg->state) {
+	case PG_slab:
+		s = pg->slab_cache;
+		if (pg->inuse == s->objects)
+			return '@';
+		return (char)('0' + pg->inuse * 10u / s->objects);
+	case PG_large:
+		return page_is_exact(pg) ? 'L' : 'P';
+	default:
+		return '.';
+	}
+}
+
+void mm_print_heapmap(const struct mm_printer *p)
+{
+	char row[HEAPMAP_COLUMNS];
+	size_t meta, nr_pages, i, n, col;
+	uintptr_t start, base;
+	unsigned int ri;
+
+	pr_str(p, "heap map: one character per page of ");
+	pr_num(p, PAGE_SIZE, -1, 10);
+	pr_str(p, " bytes\n");
+	for (ri = 0;; ri++) {
+		mm_lock();
+		if (ri >= mm_nr_regions) {
+			mm_unlock();
+			break;
+		}
+		start = mm_regions[ri].start;
+		base = mm_regions[ri].base;
+		nr_pages = mm_regions[ri].nr_pages;
+		mm_unlock();
+		meta = (base - start + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		/* Rows start at the region's start; its descriptors come first. */
+		for (i = 0; i < meta + nr_pages; i += n) {
+			n = meta + nr_pages - i;
+			if (n > HEAPMAP_COLUMNS)
+				n = HEAPMAP_COLUMNS;
+			mm_lock();
+			for (col = 0; col < n; col++)
+				row[col] = i + col < meta
+						   ? 'm'
+						   : heapmap_char(&mm_regions[ri], i + col - meta);
+			mm_unlock();
+			pr_num(p,
+			       i < meta ? start + (i << PAGE_SHIFT)
+					: base + ((i - meta) << PAGE_SHIFT),
+			       8, 16);
+			pr_str(p, " ");
+			p->write(p->ctx, row, n);
+			pr_str(p, "\n");
+		}
+	}
+	pr_str(p, "legend: m page descriptors  . free  0-9 pool fill in tenths  @ full pool\n"
+		  "        L page-backed kmalloc block  P pages from get_free_pages()\n");
+}
