@@ -53,13 +53,17 @@ ARCH_OBJS := $(addprefix $(OUT)/arch/$(ARCH)/,$(arch-y))
 
 LIBMM := $(OUT)/libmm.a
 IMAGE := $(OUT)/bareslab.elf
+# The same firmware, built to run the on-target selftests at boot and exit.
+SELFTEST_IMAGE := $(OUT)/selftest.elf
 
-.PHONY: all lib run test deps help clean
+.PHONY: all lib selftest run test bench deps help clean
 .DEFAULT_GOAL := all
 
 all: $(IMAGE)
 
 lib: $(LIBMM)
+
+selftest: $(SELFTEST_IMAGE)
 
 $(OUT)/mm/%.o: mm/%.c
 	@mkdir -p $(dir $@)
@@ -86,9 +90,20 @@ $(LIBMM): $(MM_OBJS)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
+$(OUT)/kernel/main-selftest.o: kernel/main.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DCONFIG_BOOT_SELFTEST=1 -c $< -o $@
+
 $(IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) $(arch-ldscript)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(arch-cflags) $(arch-ldflags) -o $@ $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) \
+		$(arch-libs)
+
+SELFTEST_OBJS := $(filter-out $(OUT)/kernel/main.o,$(KERNEL_OBJS)) $(OUT)/kernel/main-selftest.o
+$(SELFTEST_IMAGE): $(ARCH_OBJS) $(SELFTEST_OBJS) $(LIBMM) $(arch-ldscript)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(arch-cflags) $(arch-ldflags) -o $@ $(ARCH_OBJS) $(SELFTEST_OBJS) $(LIBMM) \
 		$(arch-libs)
 
 # Boot the demo with the serial console on this terminal; fails unless it exits 0.
@@ -100,6 +115,10 @@ run: deps
 test: deps
 	$(Q)scripts/run-tests.sh
 
+# Instructions per operation, heap needed and code size against other allocators.
+bench: deps
+	$(Q)scripts/bench.sh
+
 # Install what is missing (Debian packages), or say what to install.
 deps:
 	$(Q)scripts/deps.sh $(if $(filter run,$(MAKECMDGOALS)),run-$(ARCH),$(MAKECMDGOALS))
@@ -110,8 +129,10 @@ help:
 	@echo 'Targets:'
 	@echo '  all (default)  build the demo image $$(O)/bareslab.elf for ARCH'
 	@echo '  lib            build the allocator library $$(O)/libmm.a for ARCH'
+	@echo '  selftest       build $$(O)/selftest.elf: the firmware running its selftests at boot'
 	@echo '  run            build and boot the demo (QEMU, or a process for ARCH=host)'
 	@echo '  test           run every test (installs missing packages first)'
+	@echo '  bench          benchmark against glibc, jemalloc, mimalloc, tcmalloc (QUICK=1: short)'
 	@echo '  deps           install the Debian packages the build and tests need'
 	@echo '  clean          remove build/'
 	@echo
@@ -125,4 +146,4 @@ help:
 clean:
 	rm -rf build
 
--include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d)
+-include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d) $(OUT)/kernel/main-selftest.d
