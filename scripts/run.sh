@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# scripts/run.sh - boot a bareslab image with its serial console on this
+# terminal: QEMU for the boards, a plain process for ARCH=host.
+#
+#   scripts/run.sh ARCH IMAGE            ARCH is arm, riscv or host
+#   RUN_TIMEOUT=30 scripts/run.sh ...    stop after 30 seconds, status 124
+#
+# Exit status: exactly the image's (`exit 3` at the prompt gives 3), 124 when
+# RUN_TIMEOUT ran out, 2 on a usage error, 127 when QEMU is missing.
+#
+# Typing (stdin a terminal): QEMU puts the terminal in raw mode so every key
+# reaches the UART. Ctrl-A x quits QEMU, Ctrl-A h lists the other Ctrl-A keys,
+# Ctrl-A Ctrl-A sends a Ctrl-A; Ctrl-C goes to the board like any other key.
+#
+# Piping (stdin not a terminal): the bytes go to the UART unchanged. QEMU
+# reads stdin only while the UART can take a byte (both boards' UARTs hold
+# one, unread), so fast input waits for the guest instead of being dropped.
+# At the end of the pipe QEMU stops reading but runs on, and a board cannot
+# tell: without an `exit` line it waits for more input until RUN_TIMEOUT.
+# The host build sees the end and stops.
+#
+# Boards: arm  = qemu-system-arm -M mps2-an385 (Cortex-M3), exit status
+#                through semihosting SYS_EXIT_EXTENDED;
+#         riscv = qemu-system-riscv64 -M virt -m 128M -bios none (rv64imac,
+#                machine mode), exit status through the sifive_test device.
+set -euo pipefail
+
+usage() {
+    echo "usage: RUN_TIMEOUT=[seconds] $0 arm|riscv|host IMAGE" >&2
+    exit 2
+}
+
+[[ $# -eq 2 ]] || usage
+arch=$1
+image=$2
+[[ -f $image ]] || { echo "$0: $image: no such image (build it with make ARCH=$arch)" >&2; exit 2; }
+
+case $arch in
+arm)
+    cmd=(qemu-system-arm -M mps2-an385 -kernel "$image"
+         -semihosting-config "enable=on,target=native") ;;
+riscv)
+    cmd=(qemu-system-riscv64 -M virt -m 128M -bios none -kernel "$image") ;;
+host)
+    cmd=("$image") ;;
+*)
+    usage ;;
+esac
+
+if [[ $arch != host ]]; then
+    if ! command -v "${cmd[0]}" >/dev/null; then
+        echo "$0: ${cmd[0]} not found; scripts/deps.sh run-$arch installs it" >&2
+        exit 127
+    fi
+    # No display, no monitor; a reset (e.g. exit without semihosting) ends QEMU.
+    cmd+=(-nographic -monitor none -no-reboot)
+    if [[ -t 0 ]]; then
+        # The mux gives the Ctrl-A keys; signal=off passes Ctrl-C to the board.
+        cmd+=(-chardev "stdio,id=console,mux=on,signal=off" -serial chardev:console)
+    else
+        # Plain stdio: no escape character, every byte of the pipe reaches the UART.
+        cmd+=(-serial stdio)
+    fi
+fi
+
+if [[ -n ${RUN_TIMEOUT:-} ]]; then
+    [[ $RUN_TIMEOUT =~ ^[0-9]+([.][0-9]+)?$ ]] || {
+        echo "$0: RUN_TIMEOUT=$RUN_TIMEOUT is not a number of seconds" >&2
+        exit 2
+    }
+    # --foreground: QEMU stays in the terminal's process group and may read it.
+    cmd=(timeout --foreground --kill-after=5 "$RUN_TIMEOUT" "${cmd[@]}")
+fi
+
+# QEMU restores the terminal when it exits; do it again in case it was killed.
+saved_tty=
+if [[ -t 0 ]]; then
+    saved_tty=$(stty -g)
+fi
+
+status=0
+"${cmd[@]}" || status=$?
+
+if [[ -n $saved_tty ]]; then
+    stty "$saved_tty"
+fi
+# timeout says 137 when its SIGTERM was ignored and it had to use SIGKILL.
+if [[ -n ${RUN_TIMEOUT:-} && $status -eq 137 ]]; then
+    status=124
+fi
+exit "$status"
