@@ -228,6 +228,7 @@ struct kmem_cache {
 	unsigned int offset; /* where in a free object its free-list link is */
 	uintptr_t secret; /* XOR-ed into stored links when CONFIG_MM_HARDENED */
 	unsigned int pool_shift; /* log2 of a pool's bytes: PAGE_SHIFT + order */
+	unsigned int red_left; /* debug: left red zone bytes before each object */
 	unsigned int objects; /* objects per pool */
 	uint64_t reciprocal; /* ceil(2^MM_RECIPROCAL_SHIFT / size), for obj_to_index() */
 
@@ -263,6 +264,12 @@ extern struct list_head slab_caches;
 _Static_assert(2 * (PAGE_SHIFT + MAX_ORDER) <= MM_RECIPROCAL_SHIFT,
 	       "pools too large for obj_to_index(); lower CONFIG_MM_MAX_ORDER");
 
+/* Bytes of left red zone before each object: 0 unless debugging. */
+static inline unsigned int cache_red_left(const struct kmem_cache *s)
+{
+	return IS_ENABLED(CONFIG_MM_DEBUG) ? s->red_left : 0;
+}
+
 /* Index of the object starting @offset bytes into its pool (rounded down). */
 static inline unsigned int obj_to_index(const struct kmem_cache *s, uintptr_t offset)
 {
@@ -279,7 +286,7 @@ static inline uintptr_t pool_base(const struct kmem_cache *s, const void *p)
 extern struct page empty_pool; /* the active "pool" of a cache without one */
 extern bool slab_is_up;
 void slab_up(void);
-void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, const void *caller);
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller);
 void *slab_bad_freelist(struct kmem_cache *s, struct page *pg, void *obj, void *next,
 			const void *caller);
 void *pool_carve(struct kmem_cache *s, struct page *pg, const void *near);
@@ -288,6 +295,77 @@ void slab_free_bad(struct kmem_cache *s, struct page *pg, void *obj, const void 
 void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_t align,
 		      slab_flags_t flags, void (*ctor)(void *));
 int __kmem_cache_shrink(struct kmem_cache *s);
+
+/* ---- the debug layer (debug.c; empty stubs without CONFIG_MM_DEBUG) ------------ */
+
+/* Per-object debug record, after the free-list link of a debug cache's object. */
+struct mm_track {
+	const void *alloc_caller;
+	unsigned long alloc_serial;
+	const void *free_caller;
+	unsigned long free_serial;
+	size_t requested; /* bytes the caller asked for; the right red zone starts here */
+};
+
+#if CONFIG_MM_DEBUG
+extern unsigned long mm_fail_countdown; /* mm_fail_nth(): allocations left before one fails */
+extern slab_flags_t mm_debug_flags; /* mm_debug_enable(): flags every cache gets */
+
+bool mm_should_fail(void);
+void debug_alloc(struct kmem_cache *s, void *obj, size_t size, gfp_t gfp, const void *caller);
+bool debug_free(struct kmem_cache *s, void *obj, const void *caller);
+void debug_init_object(struct kmem_cache *s, void *obj);
+unsigned int debug_check_object(struct kmem_cache *s, void *obj, bool free);
+size_t debug_object_size(const struct kmem_cache *s, const void *obj);
+
+static inline bool cache_debug(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_DEBUG_FLAGS) != 0;
+}
+#else
+#define mm_fail_countdown 0ul
+#define mm_debug_flags 0u
+
+static inline bool mm_should_fail(void)
+{
+	return false;
+}
+
+static inline void debug_alloc(struct kmem_cache *s, void *obj, size_t size, gfp_t gfp,
+			       const void *caller)
+{
+	(void)s, (void)obj, (void)size, (void)gfp, (void)caller;
+}
+
+static inline bool debug_free(struct kmem_cache *s, void *obj, const void *caller)
+{
+	(void)s, (void)obj, (void)caller;
+	return true;
+}
+
+static inline void debug_init_object(struct kmem_cache *s, void *obj)
+{
+	(void)s, (void)obj;
+}
+
+static inline unsigned int debug_check_object(struct kmem_cache *s, void *obj, bool free)
+{
+	(void)s, (void)obj, (void)free;
+	return 0;
+}
+
+static inline size_t debug_object_size(const struct kmem_cache *s, const void *obj)
+{
+	(void)obj;
+	return s->size;
+}
+
+static inline bool cache_debug(const struct kmem_cache *s)
+{
+	(void)s;
+	return false;
+}
+#endif
 
 /* ---- the fast paths (inlined into kmalloc.c and slab.c) ------------------------ */
 
@@ -317,23 +395,34 @@ static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *
 
 static inline void *pool_object(const struct kmem_cache *s, uintptr_t base, unsigned int i)
 {
-	return (void *)(base + (uintptr_t)i * s->size);
+	return (void *)(base + (uintptr_t)i * s->size + cache_red_left(s));
+}
+
+/* The index of the slot @obj lies in, and whether @obj is that object's start. */
+static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj, bool *exact)
+{
+	uintptr_t offset =
+		((uintptr_t)obj & (((uintptr_t)1 << s->pool_shift) - 1)) - cache_red_left(s);
+	unsigned int idx = obj_to_index(s, offset);
+
+	*exact = idx * (uintptr_t)s->size == offset;
+	return idx;
 }
 
 /**
- * slab_alloc - take an object from @s. Unlocked.
+ * __slab_alloc - take an object from @s. Unlocked.
  *
  * Pops the active pool's free list. Everything else (no active pool, the
  * list ran dry, a corrupt link) leaves through one branch each.
  */
-static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, const void *caller)
+static inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller)
 {
 	struct page *pg = s->active;
 	void *obj = pg->freelist;
 	void *next;
 
 	if (unlikely(!obj))
-		return slab_alloc_slow(s, gfp, caller);
+		return slab_alloc_slow(s, gfp, size, caller);
 	next = get_freepointer(s, obj);
 	/* NULL, or a link leaving the pool, takes this one branch. */
 	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) >> s->pool_shift)) {
@@ -347,7 +436,19 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, const void *call
 	s->nr_allocs++;
 	if (++s->nr_active > s->peak_active)
 		s->peak_active = s->nr_active;
+	if (cache_debug(s))
+		debug_alloc(s, obj, size, gfp, caller);
 	return obj;
+}
+
+/* slab_alloc - __slab_alloc(), unless mm_fail_nth() says this one fails. */
+static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller)
+{
+	if (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown) && mm_should_fail()) {
+		s->nr_failures++;
+		return NULL;
+	}
+	return __slab_alloc(s, gfp, size, caller);
 }
 
 /**
@@ -358,14 +459,16 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, const void *call
  */
 static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, const void *caller)
 {
-	uintptr_t offset = (uintptr_t)obj & (((uintptr_t)1 << s->pool_shift) - 1);
-	unsigned int idx = obj_to_index(s, offset);
+	bool exact;
+	unsigned int idx = obj_index(s, obj, &exact);
 	void *head = pg->freelist;
 
-	if (unlikely(idx * (uintptr_t)s->size != offset || idx >= pg->fresh || obj == head)) {
+	if (unlikely(!exact || idx >= pg->fresh || obj == head)) {
 		slab_free_bad(s, pg, obj, caller);
 		return;
 	}
+	if (cache_debug(s) && !debug_free(s, obj, caller))
+		return;
 	set_freepointer(s, obj, head);
 	pg->freelist = obj;
 	pg->inuse--;
@@ -407,6 +510,12 @@ void mm_memcpy(void *dst, const void *src, size_t n);
 
 /* Misuse reports since boot, by kind. */
 extern unsigned long mm_nr_reports[NR_MM_REPORTS];
+
+/* Fill @r: the fields of mm_report() below, the rest zero. */
+void mm_report_init(struct mm_report *r, enum mm_report_kind kind, const void *addr,
+		    const void *object, const struct kmem_cache *s, const void *caller);
+/* Count @r and pass it to mm_port_report(). */
+void mm_report_send(const struct mm_report *r);
 
 /* Report a misuse through mm_port_report(), counting it. */
 void mm_report(enum mm_report_kind kind, const void *addr, const void *object,

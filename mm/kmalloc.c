@@ -127,9 +127,12 @@ void kmalloc_up(void)
 
 	for (i = 0; i < NR_KMALLOC_CLASSES; i++) {
 		size_t size = kmalloc_class_size(i);
+		/* Power-of-two classes are aligned to their size, debug layout or not. */
+		size_t align = (size & (size - 1)) == 0 && size <= PAGE_SIZE ? size : 0;
 
 		format_name(kmalloc_names[i], "kmalloc-", size);
-		kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], size, 0, SLAB_KMALLOC, NULL);
+		kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], size, align, SLAB_KMALLOC,
+				 NULL);
 	}
 }
 
@@ -139,6 +142,8 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 {
 	void *p = NULL;
 
+	if (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown) && mm_should_fail())
+		size = SIZE_MAX;
 	if (size <= (PAGE_SIZE << MAX_ORDER))
 		p = __alloc_pages_exact(size, gfp);
 	if (!p) {
@@ -170,7 +175,7 @@ static void *__kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
 		return kmalloc_large(size, gfp);
 	slab_up();
 	s = &kmalloc_caches[kmalloc_index(size)];
-	return slab_alloc(s, gfp, caller);
+	return slab_alloc(s, gfp, size, caller);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -181,7 +186,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	if (likely(size - 1 < KMALLOC_TABLE_MAX)) {
 		struct kmem_cache *s = &kmalloc_caches[size_index[(size - 1) >> 3]];
 
-		p = slab_alloc(s, gfp, _RET_IP_);
+		p = slab_alloc(s, gfp, size, _RET_IP_);
 	} else {
 		p = __kmalloc_slow(size, gfp, _RET_IP_);
 	}
@@ -218,8 +223,8 @@ static size_t lookup_block(const void *p, struct mm_region **rp, struct page **p
 	struct mm_region *r = addr_to_region((uintptr_t)p);
 	struct page *pg;
 	struct kmem_cache *s;
-	uintptr_t offset;
 	unsigned int idx;
+	bool exact;
 
 	*why = MM_REPORT_FOREIGN_FREE;
 	if (!r)
@@ -229,12 +234,13 @@ static size_t lookup_block(const void *p, struct mm_region **rp, struct page **p
 	*pgp = pg;
 	if (pg->state == PG_slab) {
 		s = pg->slab_cache;
-		offset = (uintptr_t)p - pool_base(s, p);
-		idx = obj_to_index(s, offset);
+		idx = obj_index(s, p, &exact);
 		if (idx >= pg->fresh)
 			return 0;
 		*why = MM_REPORT_INTERIOR_FREE;
-		return idx * (uintptr_t)s->size == offset ? kmem_cache_size(s) : 0;
+		if (!exact)
+			return 0;
+		return cache_debug(s) ? debug_object_size(s, p) : kmem_cache_size(s);
 	}
 	if (pg->state == PG_large && page_is_exact(pg)) {
 		*why = MM_REPORT_INTERIOR_FREE;

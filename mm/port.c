@@ -51,6 +51,9 @@ const char *mm_report_kind_name(enum mm_report_kind kind)
 		[MM_REPORT_CACHE_BUSY] = "destroy of a cache with live objects",
 		[MM_REPORT_BAD_PAGES] = "free of pages that are not an allocated block",
 		[MM_REPORT_BAD_FREELIST] = "corrupt free-list link",
+		[MM_REPORT_RED_ZONE] = "write outside an object (red zone overwritten)",
+		[MM_REPORT_POISON] = "write to a freed object (poison overwritten)",
+		[MM_REPORT_CORRUPT] = "corrupt allocator metadata",
 	};
 
 	if ((unsigned int)kind >= NR_MM_REPORTS)

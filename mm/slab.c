@@ -65,6 +65,15 @@ bool slab_is_up;
 
 /* ---- pools ------------------------------------------------------------------------ */
 
+/* Make a never-used object ready to be handed out. */
+static void init_object(struct kmem_cache *s, void *obj)
+{
+	if (s->ctor)
+		s->ctor(obj);
+	if (cache_debug(s))
+		debug_init_object(s, obj);
+}
+
 /*
  * pool_carve - carve the next never-used object of the pool holding @near.
  * Return: the object, its link set to NULL; NULL when all are carved.
@@ -76,10 +85,47 @@ void *pool_carve(struct kmem_cache *s, struct page *pg, const void *near)
 	if (pg->fresh >= s->objects)
 		return NULL;
 	obj = pool_object(s, pool_base(s, near), pg->fresh++);
-	if (s->ctor)
-		s->ctor(obj);
+	init_object(s, obj);
 	set_freepointer(s, obj, NULL);
 	return obj;
+}
+
+static unsigned int gcd(unsigned int a, unsigned int b)
+{
+	while (b) {
+		unsigned int t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * pool_shuffle - carve every object of a new pool at once and link them in a
+ * random order (CONFIG_MM_RANDOM): object (start + k * step) mod n comes k-th,
+ * with start and step drawn per pool and step prime to n. Return the list.
+ */
+static void *pool_shuffle(struct kmem_cache *s, struct page *pg, uintptr_t base)
+{
+	unsigned int n = s->objects, k, step, start;
+	unsigned long r = mm_port_random();
+	void *next = NULL;
+
+	start = (unsigned int)(r % n);
+	step = 1 + (unsigned int)((r >> 12) % n);
+	while (gcd(step, n) != 1)
+		step = step % n + 1;
+	for (k = n; k-- > 0;) {
+		void *obj =
+			pool_object(s, base, (unsigned int)((start + (unsigned long)k * step) % n));
+
+		init_object(s, obj);
+		set_freepointer(s, obj, next);
+		next = obj;
+	}
+	pg->fresh = (uint16_t)n;
+	return next;
 }
 
 /* Take a new pool from the page allocator; NULL when out of pages. */
@@ -96,7 +142,10 @@ static struct page *new_pool(struct kmem_cache *s)
 	pg->inuse = 0;
 	pg->fresh = 0;
 	list_init(&pg->lru);
-	pg->freelist = pool_carve(s, pg, addr);
+	if (IS_ENABLED(CONFIG_MM_RANDOM))
+		pg->freelist = pool_shuffle(s, pg, (uintptr_t)addr);
+	else
+		pg->freelist = pool_carve(s, pg, addr);
 	s->nr_pools++;
 	return pg;
 }
@@ -116,7 +165,7 @@ static void discard_pool(struct kmem_cache *s, struct page *pg)
  * slab_alloc_slow - the active pool is full, or there is none. Unlocked.
  * Make a partial pool active, else a kept empty one, else a new one.
  */
-void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, const void *caller)
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller)
 {
 	struct page *pg;
 
@@ -137,7 +186,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, const void *caller)
 		}
 	}
 	s->active = pg;
-	return slab_alloc(s, gfp, caller);
+	return __slab_alloc(s, gfp, size, caller);
 }
 
 /*
@@ -176,13 +225,14 @@ void slab_free_slow(struct kmem_cache *s, struct page *pg, bool was_full)
 /* slab_free_bad - @obj is not a live object's start: say which misuse it is. */
 void slab_free_bad(struct kmem_cache *s, struct page *pg, void *obj, const void *caller)
 {
-	uintptr_t base = pool_base(s, obj);
-	unsigned int idx = obj_to_index(s, (uintptr_t)obj - base);
+	bool exact;
+	unsigned int idx = obj_index(s, obj, &exact);
 
 	if (obj == pg->freelist)
 		mm_report(MM_REPORT_DOUBLE_FREE, obj, obj, s, caller);
 	else if (idx < pg->fresh)
-		mm_report(MM_REPORT_INTERIOR_FREE, obj, pool_object(s, base, idx), s, caller);
+		mm_report(MM_REPORT_INTERIOR_FREE, obj, pool_object(s, pool_base(s, obj), idx), s,
+			  caller);
 	else
 		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, caller);
 }
@@ -231,17 +281,6 @@ static int pool_order(size_t size, size_t align)
 	return found ? (int)best : -1;
 }
 
-/* The stride of objects of @size with @align and, when @ctor, a link after them. */
-static size_t cache_stride(size_t size, size_t align, bool ctor, unsigned int *offset)
-{
-	*offset = 0;
-	if (ctor) {
-		*offset = (unsigned int)round_up(size, sizeof(void *));
-		size = *offset + sizeof(void *);
-	}
-	return round_up(size, align);
-}
-
 static size_t cache_align(size_t align, slab_flags_t flags)
 {
 	if (align < MM_MIN_ALIGN)
@@ -249,6 +288,57 @@ static size_t cache_align(size_t align, slab_flags_t flags)
 	if ((flags & SLAB_HWCACHE_ALIGN) && align < MM_CACHE_LINE)
 		align = MM_CACHE_LINE;
 	return align;
+}
+
+/* The flags a cache really gets: debug ones only when compiled in, and never
+ * poison with a constructor (it would destroy what the constructor built). */
+static slab_flags_t cache_flags(slab_flags_t flags, bool ctor)
+{
+	if (!IS_ENABLED(CONFIG_MM_DEBUG))
+		return flags & ~SLAB_DEBUG_FLAGS;
+	flags |= mm_debug_flags;
+	return ctor ? flags & ~SLAB_POISON : flags;
+}
+
+/* Left red zones up to this size; beyond it (large alignments) there is none. */
+#define MM_RED_LEFT_MAX 64
+
+/*
+ * struct slot_layout - where things are in each object slot of a cache.
+ * @stride: bytes from one slot to the next.
+ * @offset: where the free-list link is, counted from the object.
+ * @red_left: bytes of left red zone between the slot start and the object.
+ *
+ * Plain caches keep the link in the object's first word. With a constructor
+ * it follows the object; with debug flags it follows the right red zone and
+ * a struct mm_track follows it (the drawing is in <mm/poison.h>).
+ */
+struct slot_layout {
+	size_t stride;
+	unsigned int offset, red_left;
+};
+
+static struct slot_layout cache_layout(size_t size, size_t align, slab_flags_t flags, bool ctor)
+{
+	struct slot_layout l = { 0, 0, 0 };
+	size_t area;
+
+	if (flags & SLAB_DEBUG_FLAGS) {
+		area = round_up(size, sizeof(void *));
+		if (flags & SLAB_RED_ZONE) {
+			l.red_left = align <= MM_RED_LEFT_MAX ? (unsigned int)align : 0;
+			area += sizeof(void *);
+		}
+		l.offset = (unsigned int)area;
+		l.stride = round_up(l.red_left + area + sizeof(void *) + sizeof(struct mm_track),
+				    align);
+	} else if (ctor) {
+		l.offset = (unsigned int)round_up(size, sizeof(void *));
+		l.stride = round_up(l.offset + sizeof(void *), align);
+	} else {
+		l.stride = round_up(size, align);
+	}
+	return l;
 }
 
 /**
@@ -259,23 +349,24 @@ static size_t cache_align(size_t align, slab_flags_t flags)
 void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_t align,
 		      slab_flags_t flags, void (*ctor)(void *))
 {
-	unsigned int offset;
-	size_t stride;
+	struct slot_layout l;
 	int order;
 
+	flags = cache_flags(flags, ctor != NULL);
 	align = cache_align(align, flags);
-	stride = cache_stride(size, align, ctor != NULL, &offset);
-	order = pool_order(stride, align);
+	l = cache_layout(size, align, flags, ctor != NULL);
+	order = pool_order(l.stride, align);
 	MM_BUG_ON(order < 0);
 
 	mm_memset(s, 0, sizeof(*s)); /* not "*s = (struct ...){}": that may call memset() */
 	s->active = &empty_pool;
-	s->size = (unsigned int)stride;
-	s->offset = offset;
+	s->size = (unsigned int)l.stride;
+	s->offset = l.offset;
+	s->red_left = l.red_left;
 	s->secret = IS_ENABLED(CONFIG_MM_HARDENED) ? (uintptr_t)mm_port_random() : 0;
 	s->pool_shift = PAGE_SHIFT + (unsigned int)order;
-	s->objects = (unsigned int)((PAGE_SIZE << order) / stride);
-	s->reciprocal = (((uint64_t)1 << MM_RECIPROCAL_SHIFT) + stride - 1) / stride;
+	s->objects = (unsigned int)((PAGE_SIZE << order) / l.stride);
+	s->reciprocal = (((uint64_t)1 << MM_RECIPROCAL_SHIFT) + l.stride - 1) / l.stride;
 	s->order = (unsigned int)order;
 	s->object_size = (unsigned int)size;
 	s->align = (unsigned int)align;
@@ -292,14 +383,13 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 /* Whether a cache of objects of @size aligned to @align can exist. */
 static bool cache_fits(size_t size, size_t align, slab_flags_t flags, bool ctor)
 {
-	unsigned int offset;
-
 	if (size == 0 || (align & (align - 1)) != 0)
 		return false;
 	if (size > (PAGE_SIZE << MAX_ORDER) || align > (PAGE_SIZE << MAX_ORDER))
 		return false;
+	flags = cache_flags(flags, ctor);
 	align = cache_align(align, flags);
-	return pool_order(cache_stride(size, align, ctor, &offset), align) >= 0;
+	return pool_order(cache_layout(size, align, flags, ctor).stride, align) >= 0;
 }
 
 /**
@@ -325,7 +415,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 		return NULL;
 	mm_lock();
 	slab_up();
-	s = slab_alloc(&kmem_cache_boot, GFP_KERNEL, _RET_IP_);
+	s = slab_alloc(&kmem_cache_boot, GFP_KERNEL, sizeof(*s), _RET_IP_);
 	if (s)
 		kmem_cache_setup(s, name, size, align, flags, ctor);
 	mm_unlock();
@@ -356,6 +446,8 @@ const char *kmem_cache_name(const struct kmem_cache *s)
 
 size_t kmem_cache_size(const struct kmem_cache *s)
 {
+	if (cache_debug(s))
+		return s->object_size;
 	return s->ctor ? s->offset : s->size;
 }
 
@@ -364,7 +456,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	void *obj;
 
 	mm_lock();
-	obj = slab_alloc(s, gfp, _RET_IP_);
+	obj = slab_alloc(s, gfp, s->object_size, _RET_IP_);
 	mm_unlock();
 	if (obj && (gfp & __GFP_ZERO))
 		mm_memset(obj, 0, s->object_size);

@@ -46,18 +46,30 @@ void mm_memcpy(void *dst, const void *src, size_t n)
 		*d++ = *s++;
 }
 
+void mm_report_init(struct mm_report *r, enum mm_report_kind kind, const void *addr,
+		    const void *object, const struct kmem_cache *s, const void *caller)
+{
+	/* Field by field: a struct initializer may become a call to memset(). */
+	mm_memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->addr = addr;
+	r->object = object;
+	r->cache = s ? kmem_cache_name(s) : NULL;
+	r->object_size = s ? kmem_cache_size(s) : 0;
+	r->caller = caller;
+}
+
+void mm_report_send(const struct mm_report *r)
+{
+	mm_nr_reports[r->kind]++;
+	mm_port_report(r);
+}
+
 void mm_report(enum mm_report_kind kind, const void *addr, const void *object,
 	       const struct kmem_cache *s, const void *caller)
 {
-	struct mm_report r = {
-		.kind = kind,
-		.addr = addr,
-		.object = object,
-		.cache = s ? kmem_cache_name(s) : NULL,
-		.object_size = s ? kmem_cache_size(s) : 0,
-		.caller = caller,
-	};
+	struct mm_report r;
 
-	mm_nr_reports[kind]++;
-	mm_port_report(&r);
+	mm_report_init(&r, kind, addr, object, s, caller);
+	mm_report_send(&r);
 }

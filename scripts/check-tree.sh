@@ -16,11 +16,14 @@ inc=$(grep -rnE '^#include <' mm --include='*.c' --include='*.h' | grep -v '^mm/
 if [ -z "$inc" ]; then ok "mm/ includes only freestanding headers"; else bad "mm/ includes libc headers" "$inc"; fi
 
 # 2. libmm.a leaves undefined only libgcc helpers (port hooks have weak defaults).
-for arch in arm riscv; do
-	out=build/check/$arch
+for build in arm riscv arm-debug riscv-debug; do
+	arch=${build%-debug}
+	config=
+	[ "$build" = "$arch" ] || config=-DCONFIG_MM_DEBUG=1
+	out=build/check/$build
 	mkdir -p build/check
-	if ! make --no-print-directory ARCH=$arch O=$out lib >"$out.log" 2>&1; then
-		bad "libmm.a builds for $arch" "$(tail -20 "$out.log")"
+	if ! make --no-print-directory ARCH=$arch O=$out MM_CONFIG="$config" lib >"$out.log" 2>&1; then
+		bad "libmm.a builds for $build" "$(tail -20 "$out.log")"
 		continue
 	fi
 	case $arch in arm) cross=arm-none-eabi- ;; riscv) cross=riscv64-unknown-elf- ;; esac
@@ -29,9 +32,9 @@ for arch in arm riscv; do
 	undef=$(${cross}nm -u "$out/libmm-all.o" | awk '{ print $NF }' | sort -u |
 		grep -vE '^(__aeabi_[a-z0-9_]+|__(u?div|u?mod|clz|ctz|popcount|mul|ashl|ashr|lshr)[a-z]*[0-9]+)$' || true)
 	if [ -z "$undef" ]; then
-		ok "libmm.a ($arch) needs nothing but libgcc helpers"
+		ok "libmm.a ($build) needs nothing but libgcc helpers"
 	else
-		bad "libmm.a ($arch) needs symbols from outside" "$undef"
+		bad "libmm.a ($build) needs symbols from outside" "$undef"
 	fi
 done
 

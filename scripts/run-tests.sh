@@ -64,9 +64,14 @@ plain_stage() {
 	count "$name" "$p" "$f"
 }
 
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 criterion_stage unit-64 make --no-print-directory -f tests/Makefile BITS=64 run
+criterion_stage unit-64-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
+	OUT=build/tests/unit64-san SANITIZE="$SAN" run
+criterion_stage unit-64-debug-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
+	OUT=build/tests/unit64-debug-san MM_CONFIG=-DCONFIG_MM_DEBUG=1 SANITIZE="$SAN" run
 plain_stage checks scripts/check-tree.sh
-for arch in arm riscv; do
+for arch in host arm riscv; do
 	if make --no-print-directory ARCH=$arch all >"$log_dir/build-$arch.log" 2>&1; then
 		plain_stage "boot-$arch" tests/boot/run.sh $arch build/$arch/bareslab.elf
 	else

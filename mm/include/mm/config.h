@@ -76,6 +76,36 @@
 #define CONFIG_MM_HARDENED 1
 #endif
 
+/*
+ * 1: new pools hand out their objects in a random order (seeded through
+ * mm_port_random()), so an overflow cannot count on what lies next to its
+ * object. Costs a shuffle of the whole pool when the pool is taken (O(objects)
+ * instead of O(1)); nothing on the fast path. Default: on with CONFIG_MM_HARDENED.
+ */
+#ifndef CONFIG_MM_RANDOM
+#define CONFIG_MM_RANDOM CONFIG_MM_HARDENED
+#endif
+
+/*
+ * 1: compile in the debug layer of <mm/debug.h>: red zones, poisoning, caller
+ * tracking, fault injection, the leak report. Caches use it only when their
+ * flags (or mm_debug_enable()) ask. 0: no code, and one compile-time-false
+ * test less on each fast path.
+ */
+#ifndef CONFIG_MM_DEBUG
+#define CONFIG_MM_DEBUG 0
+#endif
+
+/*
+ * 1 (host only): tell valgrind's memcheck about every block, so that a use
+ * after free or an overflow in bareslab's blocks is reported as for malloc's.
+ * Needs <valgrind/memcheck.h>; costs a few no-op instructions per call when
+ * not running under valgrind.
+ */
+#ifndef CONFIG_MM_VALGRIND
+#define CONFIG_MM_VALGRIND 0
+#endif
+
 /* IS_ENABLED(CONFIG_X): 1 when the option is set to a non-zero value. */
 #define IS_ENABLED(option) ((option) != 0)
 

@@ -45,6 +45,9 @@ enum mm_report_kind {
 	MM_REPORT_CACHE_BUSY, /* kmem_cache_destroy() while objects are live */
 	MM_REPORT_BAD_PAGES, /* free_pages() of pages that are not an allocated block */
 	MM_REPORT_BAD_FREELIST, /* a free-list link points outside its pool: corruption */
+	MM_REPORT_RED_ZONE, /* a write past the end (or before the start) of an object */
+	MM_REPORT_POISON, /* a write to a freed object (SLAB_POISON) */
+	MM_REPORT_CORRUPT, /* allocator metadata found inconsistent by mm_validate() */
 	NR_MM_REPORTS
 };
 
@@ -55,8 +58,16 @@ enum mm_report_kind {
  * @object: start of the block @addr falls in, or NULL when none.
  * @cache: name of the cache involved, or NULL.
  * @object_size: object size of that cache, or 0.
- * @caller: return address of the bareslab call that detected it.
+ * @caller: return address of the bareslab call that detected it (NULL from
+ *          mm_validate()).
+ * @bad: first corrupted byte, for MM_REPORT_RED_ZONE and MM_REPORT_POISON.
+ * @alloc_caller, @alloc_serial: who allocated @object last, and the serial
+ *          number of that allocation (SLAB_STORE_USER; else NULL and 0).
+ * @free_caller, @free_serial: the same for its last free.
+ * @detail: a short phrase on what was found, or NULL.
  *
+ * Serial numbers count every tracked allocation and free since boot, so the
+ * order of events around an object can be read off a report.
  * The structure lives only for the duration of the call to mm_port_report().
  */
 struct mm_report {
@@ -66,6 +77,12 @@ struct mm_report {
 	const char *cache;
 	size_t object_size;
 	const void *caller;
+	const void *bad;
+	const void *alloc_caller;
+	unsigned long alloc_serial;
+	const void *free_caller;
+	unsigned long free_serial;
+	const char *detail;
 };
 
 /**

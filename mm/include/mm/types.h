@@ -19,6 +19,11 @@ typedef unsigned int gfp_t;
 /* Per-cache behaviour flags given to kmem_cache_create(). */
 typedef unsigned int slab_flags_t;
 #define SLAB_HWCACHE_ALIGN 0x2000u /* align objects to MM_CACHE_LINE bytes */
+/* Debug flags: act only when built with CONFIG_MM_DEBUG=1 (see <mm/debug.h>). */
+#define SLAB_RED_ZONE 0x0400u /* guard bytes around each object, checked on free */
+#define SLAB_POISON 0x0800u /* fill free and new objects with patterns (<mm/poison.h>) */
+#define SLAB_STORE_USER 0x10000u /* keep the last allocating and freeing caller */
+#define SLAB_DEBUG_FLAGS (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
 /*
  * MM_MIN_ALIGN - alignment of every object and kmalloc block: 8 bytes on

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mm/debug.c - the debug layer: red zones, poison, caller tracking, fault
+ * injection and the leak report. Empty unless CONFIG_MM_DEBUG=1.
+ *
+ * A debug cache's slot (flags SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER;
+ * byte values from <mm/poison.h>):
+ *
+ *   |<- red_left ->|<------ area = round_up(object_size, word) + word ------>|
+ *   +--------------+--------------------------------+------------------------+------+-------+
+ *   | left red     | object: [0, requested)          | right red zone         | link | track |
+ *   | zone cc / bb | 5a.. new / 6b..6b a5 free       | [requested, area)      |      |       |
+ *   +--------------+--------------------------------+------------------------+------+-------+
+ *                  ^ obj                                                     ^ obj + s->offset
+ *
+ * While an object is free, the whole area but its last word is poison
+ * (POISON_FREE, POISON_END last) and the last word is RED_INACTIVE; while it
+ * is in use, [requested, area) is RED_ACTIVE. So the last word of the area
+ * tells a free object from a live one (a double free, however late) and every
+ * byte from the request's end on is a red zone. Without SLAB_POISON the object
+ * bytes are left alone; without SLAB_RED_ZONE there are no red zones, and a
+ * late double free is still found from the track's serial numbers when
+ * SLAB_STORE_USER is on.
+ *
+ * Context: called with the allocator lock held, from the alloc and free paths
+ * of debug caches only (cache_debug()), and from mm_validate().
+ */
+#include <mm/debug.h>
+#include <mm/poison.h>
+#include "internal.h"
+
+#if CONFIG_MM_DEBUG
+
+unsigned long mm_fail_countdown;
+slab_flags_t mm_debug_flags;
+static unsigned long debug_serial; /* serial number of the last tracked event */
+
+static inline struct mm_track *get_track(const struct kmem_cache *s, const void *obj)
+{
+	return (struct mm_track *)(void *)((char *)obj + s->offset + sizeof(void *));
+}
+
+/* Bytes from the object's start to the end of its area (the link follows). */
+static inline size_t area_size(const struct kmem_cache *s)
+{
+	return s->offset;
+}
+
+static inline bool has(const struct kmem_cache *s, slab_flags_t flag)
+{
+	return (s->flags & flag) != 0;
+}
+
+/* The first byte in [p, p + n) that is not @c, or NULL. */
+static const unsigned char *find_not(const void *p, int c, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != (unsigned char)c)
+			return b + i;
+	return NULL;
+}
+
+/* Report @kind for @obj, with its track, and count it. */
+static void debug_report(enum mm_report_kind kind, struct kmem_cache *s, void *obj, const void *bad,
+			 const char *detail, const void *caller)
+{
+	const struct mm_track *t = get_track(s, obj);
+	struct mm_report r;
+
+	mm_report_init(&r, kind, obj, obj, s, caller);
+	r.object_size = s->object_size;
+	r.bad = bad;
+	r.alloc_caller = t->alloc_caller;
+	r.alloc_serial = t->alloc_serial;
+	r.free_caller = t->free_caller;
+	r.free_serial = t->free_serial;
+	r.detail = detail;
+	mm_report_send(&r);
+}
+
+/* Fill the object as free: poison and inactive red zones. */
+static void set_free_patterns(struct kmem_cache *s, void *obj)
+{
+	unsigned char *o = obj;
+	size_t area = area_size(s);
+
+	if (has(s, SLAB_RED_ZONE)) {
+		mm_memset(o - s->red_left, RED_INACTIVE, s->red_left);
+		area -= sizeof(void *);
+		mm_memset(o + area, RED_INACTIVE, sizeof(void *));
+	}
+	if (has(s, SLAB_POISON)) {
+		mm_memset(o, POISON_FREE, area - 1);
+		o[area - 1] = POISON_END;
+	}
+}
+
+/*
+ * Check a free object's patterns; report each damaged one (kind @kind_poison
+ * for the object bytes) and rewrite it. Return the number of problems.
+ */
+static unsigned int check_free_patterns(struct kmem_cache *s, void *obj, const void *caller)
+{
+	unsigned char *o = obj;
+	size_t area = area_size(s);
+	const unsigned char *bad;
+	unsigned int n = 0;
+
+	if (has(s, SLAB_RED_ZONE)) {
+		area -= sizeof(void *);
+		bad = find_not(o - s->red_left, RED_INACTIVE, s->red_left);
+		if (!bad)
+			bad = find_not(o + area, RED_INACTIVE, sizeof(void *));
+		if (bad) {
+			debug_report(MM_REPORT_RED_ZONE, s, obj, bad,
+				     "red zone of a free object overwritten", caller);
+			n++;
+		}
+	}
+	if (has(s, SLAB_POISON)) {
+		bad = find_not(o, POISON_FREE, area - 1);
+		if (!bad && o[area - 1] != POISON_END)
+			bad = o + area - 1;
+		if (bad) {
+			debug_report(MM_REPORT_POISON, s, obj, bad, "freed object written to",
+				     caller);
+			n++;
+		}
+	}
+	if (n)
+		set_free_patterns(s, obj);
+	return n;
+}
+
+/* Check a live object's red zones; report and rewrite them. Return problems. */
+static unsigned int check_live_patterns(struct kmem_cache *s, void *obj, const void *caller)
+{
+	struct mm_track *t = get_track(s, obj);
+	unsigned char *o = obj;
+	const unsigned char *bad;
+
+	if (!has(s, SLAB_RED_ZONE))
+		return 0;
+	bad = find_not(o + t->requested, RED_ACTIVE, area_size(s) - t->requested);
+	if (!bad)
+		bad = find_not(o - s->red_left, RED_ACTIVE, s->red_left);
+	if (!bad)
+		return 0;
+	debug_report(MM_REPORT_RED_ZONE, s, obj, bad,
+		     bad < o ? "write before the start of the object"
+			     : "write past the end of the object",
+		     caller);
+	mm_memset(o - s->red_left, RED_ACTIVE, s->red_left);
+	mm_memset(o + t->requested, RED_ACTIVE, area_size(s) - t->requested);
+	return 1;
+}
+
+/* Is @obj free, as far as its red zone or track can tell? */
+static bool object_is_free(const struct kmem_cache *s, const void *obj)
+{
+	const struct mm_track *t = get_track(s, obj);
+	const unsigned char *last = (const unsigned char *)obj + area_size(s) - sizeof(void *);
+
+	if (has(s, SLAB_RED_ZONE))
+		return find_not(last, RED_INACTIVE, sizeof(void *)) == NULL;
+	if (has(s, SLAB_STORE_USER))
+		return t->free_serial > t->alloc_serial;
+	return false;
+}
+
+void debug_init_object(struct kmem_cache *s, void *obj)
+{
+	mm_memset(get_track(s, obj), 0, sizeof(struct mm_track));
+	get_track(s, obj)->requested = s->object_size;
+	set_free_patterns(s, obj);
+}
+
+void debug_alloc(struct kmem_cache *s, void *obj, size_t size, gfp_t gfp, const void *caller)
+{
+	struct mm_track *t = get_track(s, obj);
+	unsigned char *o = obj;
+
+	check_free_patterns(s, obj, caller);
+	if (size > s->object_size)
+		size = s->object_size;
+	t->requested = size;
+	if (has(s, SLAB_RED_ZONE)) {
+		mm_memset(o - s->red_left, RED_ACTIVE, s->red_left);
+		mm_memset(o + size, RED_ACTIVE, area_size(s) - size);
+	}
+	if (has(s, SLAB_POISON) && !(gfp & __GFP_ZERO))
+		mm_memset(o, POISON_INUSE, size);
+	if (has(s, SLAB_STORE_USER)) {
+		t->alloc_caller = caller;
+		t->alloc_serial = ++debug_serial;
+	}
+}
+
+bool debug_free(struct kmem_cache *s, void *obj, const void *caller)
+{
+	struct mm_track *t = get_track(s, obj);
+
+	if (object_is_free(s, obj)) {
+		debug_report(MM_REPORT_DOUBLE_FREE, s, obj, NULL, "object is already free", caller);
+		return false;
+	}
+	check_live_patterns(s, obj, caller);
+	set_free_patterns(s, obj);
+	if (has(s, SLAB_STORE_USER)) {
+		t->free_caller = caller;
+		t->free_serial = ++debug_serial;
+	}
+	return true;
+}
+
+unsigned int debug_check_object(struct kmem_cache *s, void *obj, bool free)
+{
+	return free ? check_free_patterns(s, obj, NULL) : check_live_patterns(s, obj, NULL);
+}
+
+size_t debug_object_size(const struct kmem_cache *s, const void *obj)
+{
+	return get_track(s, obj)->requested;
+}
+
+bool mm_should_fail(void)
+{
+	return --mm_fail_countdown == 0;
+}
+
+void mm_fail_nth(unsigned long n)
+{
+	mm_lock();
+	mm_fail_countdown = n;
+	mm_unlock();
+}
+
+int mm_debug_enable(slab_flags_t flags)
+{
+	int ret = 0;
+
+	if (flags & ~SLAB_DEBUG_FLAGS)
+		return -MM_EINVAL;
+	mm_lock();
+	if (slab_is_up)
+		ret = -MM_EBUSY;
+	else
+		mm_debug_flags = flags;
+	mm_unlock();
+	return ret;
+}
+
+/* ---- the leak report ---------------------------------------------------------------- */
+
+#define NR_LIVE_GROUPS 64
+
+struct live_group {
+	const void *site; /* allocating caller, or NULL */
+	const char *cache; /* cache name, or NULL for page-backed blocks */
+	unsigned long objects;
+	size_t bytes;
+};
+
+static struct live_group live_groups[NR_LIVE_GROUPS];
+static unsigned int nr_live_groups;
+static unsigned long live_dropped; /* objects that found no free group slot */
+
+static void live_add(const void *site, const char *cache, unsigned long objects, size_t bytes)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_live_groups; i++) {
+		if (live_groups[i].site == site && live_groups[i].cache == cache) {
+			live_groups[i].objects += objects;
+			live_groups[i].bytes += bytes;
+			return;
+		}
+	}
+	if (nr_live_groups == NR_LIVE_GROUPS) {
+		live_dropped += objects;
+		return;
+	}
+	live_groups[nr_live_groups].site = site;
+	live_groups[nr_live_groups].cache = cache;
+	live_groups[nr_live_groups].objects = objects;
+	live_groups[nr_live_groups].bytes = bytes;
+	nr_live_groups++;
+}
+
+/* Group the live objects of one pool of a SLAB_STORE_USER cache by site. */
+static void live_pool(struct kmem_cache *s, struct page *pg, uintptr_t base)
+{
+	unsigned int i;
+
+	for (i = 0; i < pg->fresh; i++) {
+		void *obj = pool_object(s, base, i);
+
+		if (!object_is_free(s, obj))
+			live_add(get_track(s, obj)->alloc_caller, s->name, 1,
+				 debug_object_size(s, obj));
+	}
+}
+
+static bool tracks_sites(const struct kmem_cache *s)
+{
+	return has(s, SLAB_STORE_USER);
+}
+
+static void pr(const struct mm_printer *p, const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	p->write(p->ctx, s, n);
+}
+
+static void pr_ulong(const struct mm_printer *p, unsigned long long v, unsigned int base, int width)
+{
+	char buf[24];
+	int n = 0;
+
+	do {
+		buf[sizeof(buf) - 1 - n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (width-- > n)
+		p->write(p->ctx, base == 16 ? "0" : " ", 1);
+	p->write(p->ctx, buf + sizeof(buf) - n, (size_t)n);
+}
+
+void mm_print_live(const struct mm_printer *p)
+{
+	struct mm_region *r;
+	unsigned int i, j;
+	size_t pg;
+
+	mm_lock();
+	nr_live_groups = 0;
+	live_dropped = 0;
+	for_each_region(r) {
+		for (pg = 0; pg < r->nr_pages; pg++) {
+			struct page *head = &r->pages[pg];
+
+			if (head->state == PG_slab && tracks_sites(head->slab_cache))
+				live_pool(head->slab_cache, head, (uintptr_t)page_address(r, head));
+			else if (head->state == PG_large && page_is_exact(head))
+				live_add(NULL, NULL, 1, page_nr_exact(head) << PAGE_SHIFT);
+		}
+	}
+	/* Caches without sites: one group each, straight from their counters. */
+	if (slab_is_up) {
+		struct kmem_cache *s;
+
+		for_each_cache(s) {
+			if (tracks_sites(s) || !s->nr_active)
+				continue;
+			live_add(NULL, s->name, s->nr_active, s->nr_active * kmem_cache_size(s));
+		}
+	}
+	/* Biggest first: insertion sort of at most NR_LIVE_GROUPS entries. */
+	for (i = 1; i < nr_live_groups; i++) {
+		struct live_group g = live_groups[i];
+
+		for (j = i; j > 0 && live_groups[j - 1].bytes < g.bytes; j--)
+			live_groups[j] = live_groups[j - 1];
+		live_groups[j] = g;
+	}
+	mm_unlock();
+
+	pr(p, "     bytes   objects  site                cache\n");
+	for (i = 0; i < nr_live_groups; i++) {
+		const struct live_group *g = &live_groups[i];
+
+		pr_ulong(p, g->bytes, 10, 10);
+		pr_ulong(p, g->objects, 10, 10);
+		pr(p, "  ");
+		if (g->site) {
+			pr(p, "0x");
+			pr_ulong(p, (uintptr_t)g->site, 16, 16);
+			pr(p, "  ");
+		} else {
+			pr(p, g->cache ? "(no site)           " : "(pages)             ");
+		}
+		pr(p, g->cache ? g->cache : "page-backed kmalloc");
+		pr(p, "\n");
+	}
+	if (live_dropped) {
+		pr_ulong(p, live_dropped, 10, 10);
+		pr(p, " more objects in groups beyond the first 64\n");
+	}
+}
+
+#endif /* CONFIG_MM_DEBUG */
