@@ -35,6 +35,7 @@
 #include <mm/port.h>
 #include <mm/slab.h>
 #include <mm/types.h>
+#include "valgrind.h"
 
 /* ---- checks ---------------------------------------------------------------- */
 
@@ -378,10 +379,14 @@ static inline void **link_slot(const struct kmem_cache *s, void *obj)
 static inline void *get_freepointer(const struct kmem_cache *s, void *obj)
 {
 	void **slot = link_slot(s, obj);
+	void *next;
 
+	vg_readable(slot, sizeof(*slot));
+	next = *slot;
+	vg_noaccess(slot, sizeof(*slot));
 	if (IS_ENABLED(CONFIG_MM_HARDENED))
-		return (void *)((uintptr_t)*slot ^ s->secret ^ (uintptr_t)slot);
-	return *slot;
+		return (void *)((uintptr_t)next ^ s->secret ^ (uintptr_t)slot);
+	return next;
 }
 
 static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *next)
@@ -390,7 +395,9 @@ static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *
 
 	if (IS_ENABLED(CONFIG_MM_HARDENED))
 		next = (void *)((uintptr_t)next ^ s->secret ^ (uintptr_t)slot);
+	vg_writable(slot, sizeof(*slot));
 	*slot = next;
+	vg_noaccess(slot, sizeof(*slot));
 }
 
 static inline void *pool_object(const struct kmem_cache *s, uintptr_t base, unsigned int i)
@@ -438,6 +445,7 @@ static inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, c
 		s->peak_active = s->nr_active;
 	if (cache_debug(s))
 		debug_alloc(s, obj, size, gfp, caller);
+	vg_alloc(obj, size, s->ctor != NULL);
 	return obj;
 }
 
@@ -469,6 +477,7 @@ static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, c
 	}
 	if (cache_debug(s) && !debug_free(s, obj, caller))
 		return;
+	vg_free(obj);
 	set_freepointer(s, obj, head);
 	pg->freelist = obj;
 	pg->inuse--;

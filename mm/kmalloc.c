@@ -152,6 +152,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	}
 	mm_counters.large_allocs++;
 	mm_counters.large_pages += page_nr_exact(virt_to_page(p));
+	vg_alloc(p, size, false);
 	return p;
 }
 
@@ -159,6 +160,7 @@ static void kfree_large(struct mm_region *r, struct page *pg)
 {
 	mm_counters.large_frees++;
 	mm_counters.large_pages -= page_nr_exact(pg);
+	vg_free(page_address(r, pg));
 	__free_pages_exact(r, pg);
 }
 

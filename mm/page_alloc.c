@@ -206,6 +206,7 @@ static void *prep_block(const struct mm_region *r, struct page *pg, unsigned int
 		pg[i].state = PG_tail;
 		pg[i].head = pg;
 	}
+	vg_writable(addr, nr << PAGE_SHIFT);
 	if (gfp & __GFP_ZERO)
 		mm_memset(addr, 0, nr << PAGE_SHIFT);
 	return addr;

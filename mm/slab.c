@@ -68,8 +68,11 @@ bool slab_is_up;
 /* Make a never-used object ready to be handed out. */
 static void init_object(struct kmem_cache *s, void *obj)
 {
-	if (s->ctor)
+	if (s->ctor) {
+		vg_writable(obj, s->object_size);
 		s->ctor(obj);
+		vg_noaccess(obj, s->object_size);
+	}
 	if (cache_debug(s))
 		debug_init_object(s, obj);
 }
@@ -142,6 +145,7 @@ static struct page *new_pool(struct kmem_cache *s)
 	pg->inuse = 0;
 	pg->fresh = 0;
 	list_init(&pg->lru);
+	vg_noaccess(addr, PAGE_SIZE << s->order);
 	if (IS_ENABLED(CONFIG_MM_RANDOM))
 		pg->freelist = pool_shuffle(s, pg, (uintptr_t)addr);
 	else
