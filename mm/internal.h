@@ -225,9 +225,12 @@ void __free_pages_exact(struct mm_region *r, struct page *pg);
  */
 struct kmem_cache {
 	struct page *active; /* pool allocations come from; never NULL (empty_pool) */
+	uintptr_t pool_mask; /* a pool's bytes - 1: pools are aligned to their size */
+	uintptr_t secret; /* XOR-ed into stored links when CONFIG_MM_HARDENED */
+	uintptr_t inverse; /* inverse of the stride's odd part mod 2^bits, for obj_index() */
 	unsigned int size; /* stride between objects: object_size rounded up */
 	unsigned int offset; /* where in a free object its free-list link is */
-	uintptr_t secret; /* XOR-ed into stored links when CONFIG_MM_HARDENED */
+	unsigned int stride_shift; /* trailing zero bits of the stride */
 	unsigned int pool_shift; /* log2 of a pool's bytes: PAGE_SHIFT + order */
 	unsigned int red_left; /* debug: left red zone bytes before each object */
 	unsigned int objects; /* objects per pool */
@@ -280,7 +283,7 @@ static inline unsigned int obj_to_index(const struct kmem_cache *s, uintptr_t of
 /* First byte of the pool that holds @p (pools are aligned to their size). */
 static inline uintptr_t pool_base(const struct kmem_cache *s, const void *p)
 {
-	return (uintptr_t)p & ~(((uintptr_t)1 << s->pool_shift) - 1);
+	return (uintptr_t)p & ~s->pool_mask;
 }
 
 /* Unlocked internals of slab.c. */
@@ -296,6 +299,7 @@ void slab_free_bad(struct kmem_cache *s, struct page *pg, void *obj, const void 
 void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_t align,
 		      slab_flags_t flags, void (*ctor)(void *));
 int __kmem_cache_shrink(struct kmem_cache *s);
+bool slab_reclaim(void);
 
 /* ---- the debug layer (debug.c; empty stubs without CONFIG_MM_DEBUG) ------------ */
 
@@ -405,15 +409,40 @@ static inline void *pool_object(const struct kmem_cache *s, uintptr_t base, unsi
 	return (void *)(base + (uintptr_t)i * s->size + cache_red_left(s));
 }
 
+/*
+ * obj_start_index - the index of the object that starts at @obj, or a number
+ * above any index when no object starts there: one multiply, no division.
+ *
+ * With the stride d = d0 * 2^k (d0 odd) and inv = d0^-1 mod 2^bits, an offset
+ * x is a multiple of d exactly when ror(x * inv, k) <= (2^bits - 1) / d, and
+ * then that rotation is x / d. A pool holds fewer objects than that bound, so
+ * "ror(x * inv, k) < objects carved" says both "an object's start" and "an
+ * object handed out at some point".
+ */
+static inline uintptr_t obj_start_index(const struct kmem_cache *s, const void *obj)
+{
+	uintptr_t x = (((uintptr_t)obj - cache_red_left(s)) & s->pool_mask) * s->inverse;
+	unsigned int k = s->stride_shift;
+
+	return k ? (x >> k) | (x << (sizeof(uintptr_t) * 8 - k)) : x;
+}
+
 /* The index of the slot @obj lies in, and whether @obj is that object's start. */
 static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj, bool *exact)
 {
-	uintptr_t offset =
-		((uintptr_t)obj & (((uintptr_t)1 << s->pool_shift) - 1)) - cache_red_left(s);
+	uintptr_t offset = (((uintptr_t)obj - cache_red_left(s)) & s->pool_mask);
 	unsigned int idx = obj_to_index(s, offset);
 
 	*exact = idx * (uintptr_t)s->size == offset;
 	return idx;
+}
+
+/* Count one allocation from @s. */
+static inline void account_alloc(struct kmem_cache *s)
+{
+	s->nr_allocs++;
+	if (++s->nr_active > s->peak_active)
+		s->peak_active = s->nr_active;
 }
 
 /**
@@ -432,7 +461,7 @@ static inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, c
 		return slab_alloc_slow(s, gfp, size, caller);
 	next = get_freepointer(s, obj);
 	/* NULL, or a link leaving the pool, takes this one branch. */
-	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) >> s->pool_shift)) {
+	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) > s->pool_mask)) {
 		if (next)
 			next = slab_bad_freelist(s, pg, obj, next, caller);
 		else
@@ -440,9 +469,7 @@ static inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, c
 	}
 	pg->freelist = next;
 	pg->inuse++;
-	s->nr_allocs++;
-	if (++s->nr_active > s->peak_active)
-		s->peak_active = s->nr_active;
+	account_alloc(s);
 	if (cache_debug(s))
 		debug_alloc(s, obj, size, gfp, caller);
 	vg_alloc(obj, size, s->ctor != NULL);
@@ -460,6 +487,55 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, con
 }
 
 /**
+ * slab_alloc_fast - pop the active pool's free list, or return NULL for the
+ * slow path to do everything (nothing changed): no free object, a link that
+ * is NULL (carve) or leaves the pool (report), a debug cache, a failure to inject.
+ * Unlocked.
+ */
+static inline void *slab_alloc_fast(struct kmem_cache *s, size_t size)
+{
+	struct page *pg = s->active;
+	void *obj = pg->freelist;
+	void *next;
+
+	if (IS_ENABLED(CONFIG_MM_DEBUG) && (cache_debug(s) || mm_fail_countdown))
+		return NULL;
+	if (unlikely(!obj))
+		return NULL;
+	next = get_freepointer(s, obj);
+	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) > s->pool_mask))
+		return NULL;
+	pg->freelist = next;
+	pg->inuse++;
+	account_alloc(s);
+	vg_alloc(obj, size, s->ctor != NULL);
+	return obj;
+}
+
+/**
+ * slab_free_fast - push @obj on the free list of its pool @pg, or return false
+ * for the slow path to check and report (nothing changed). Unlocked.
+ */
+static inline bool slab_free_fast(struct kmem_cache *s, struct page *pg, void *obj)
+{
+	void *head = pg->freelist;
+
+	if (unlikely(obj_start_index(s, obj) >= pg->fresh || obj == head))
+		return false;
+	if (IS_ENABLED(CONFIG_MM_DEBUG) && cache_debug(s))
+		return false;
+	vg_free(obj);
+	set_freepointer(s, obj, head);
+	pg->freelist = obj;
+	pg->inuse--;
+	s->nr_active--;
+	/* Only a pool that was full or is now empty changes lists. */
+	if (unlikely(pg != s->active) && (!head || pg->inuse == 0))
+		slab_free_slow(s, pg, !head);
+	return true;
+}
+
+/**
  * slab_free - return @obj to pool @pg of cache @s. Unlocked.
  *
  * @obj must be the start of a carved object and not the head of the pool's
@@ -467,11 +543,9 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, con
  */
 static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, const void *caller)
 {
-	bool exact;
-	unsigned int idx = obj_index(s, obj, &exact);
 	void *head = pg->freelist;
 
-	if (unlikely(!exact || idx >= pg->fresh || obj == head)) {
+	if (unlikely(obj_start_index(s, obj) >= pg->fresh || obj == head)) {
 		slab_free_bad(s, pg, obj, caller);
 		return;
 	}
@@ -482,7 +556,7 @@ static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, c
 	pg->freelist = obj;
 	pg->inuse--;
 	s->nr_active--;
-	if (unlikely(pg != s->active) && (pg->inuse == 0 || !head))
+	if (unlikely(pg != s->active) && (!head || pg->inuse == 0))
 		slab_free_slow(s, pg, !head);
 }
 

@@ -144,8 +144,11 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 
 	if (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown) && mm_should_fail())
 		size = SIZE_MAX;
-	if (size <= (PAGE_SIZE << MAX_ORDER))
+	if (size <= (PAGE_SIZE << MAX_ORDER)) {
 		p = __alloc_pages_exact(size, gfp);
+		if (!p && slab_reclaim())
+			p = __alloc_pages_exact(size, gfp);
+	}
 	if (!p) {
 		mm_counters.failures++;
 		return NULL;
@@ -166,36 +169,45 @@ static void kfree_large(struct mm_region *r, struct page *pg)
 
 /* ---- the API -------------------------------------------------------------------------- */
 
-/* Everything but a size-class hit: 0, large sizes, the first call. Unlocked. */
-static void *__kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
+/* Everything but a size-class hit: 0, large sizes, the first call, a pool to
+ * change or carve, debug caches. Takes the lock itself. */
+static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
 {
 	struct kmem_cache *s;
+	void *p;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
-	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(size, gfp);
-	slab_up();
-	s = &kmalloc_caches[kmalloc_index(size)];
-	return slab_alloc(s, gfp, size, caller);
+	mm_lock();
+	if (size > KMALLOC_MAX_CACHE_SIZE) {
+		p = kmalloc_large(size, gfp);
+	} else {
+		slab_up();
+		s = &kmalloc_caches[kmalloc_index(size)];
+		p = slab_alloc(s, gfp, size, caller);
+	}
+	mm_unlock();
+	if (p && (gfp & __GFP_ZERO))
+		mm_memset(p, 0, size);
+	return p;
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	void *p;
-
-	mm_lock();
 	if (likely(size - 1 < KMALLOC_TABLE_MAX)) {
 		struct kmem_cache *s = &kmalloc_caches[size_index[(size - 1) >> 3]];
+		void *p;
 
-		p = slab_alloc(s, gfp, size, _RET_IP_);
-	} else {
-		p = __kmalloc_slow(size, gfp, _RET_IP_);
+		mm_lock();
+		p = slab_alloc_fast(s, size);
+		mm_unlock();
+		if (likely(p)) {
+			if (unlikely(gfp & __GFP_ZERO))
+				mm_memset(p, 0, size);
+			return p;
+		}
 	}
-	mm_unlock();
-	if (unlikely(gfp & __GFP_ZERO) && p && p != ZERO_SIZE_PTR)
-		mm_memset(p, 0, size);
-	return p;
+	return kmalloc_slow(size, gfp, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
@@ -253,7 +265,8 @@ static size_t lookup_block(const void *p, struct mm_region **rp, struct page **p
 	return 0;
 }
 
-void kfree(const void *p)
+/* kfree() of anything but a plain pool object in the first region. */
+static __attribute__((noinline)) void kfree_slow(const void *p, const void *caller)
 {
 	struct mm_region *r = NULL;
 	struct page *pg = NULL;
@@ -265,8 +278,8 @@ void kfree(const void *p)
 	r = addr_to_region((uintptr_t)p);
 	if (likely(r)) {
 		pg = compound_head(region_page(r, (uintptr_t)p));
-		if (likely(pg->state == PG_slab)) {
-			slab_free(pg->slab_cache, pg, (void *)(uintptr_t)p, _RET_IP_);
+		if (pg->state == PG_slab) {
+			slab_free(pg->slab_cache, pg, (void *)(uintptr_t)p, caller);
 			mm_unlock();
 			return;
 		}
@@ -274,8 +287,28 @@ void kfree(const void *p)
 	if (lookup_block(p, &r, &pg, &why) && pg->state == PG_large)
 		kfree_large(r, pg);
 	else
-		mm_report(why, p, NULL, NULL, _RET_IP_);
+		mm_report(why, p, NULL, NULL, caller);
 	mm_unlock();
+}
+
+void kfree(const void *p)
+{
+	const struct mm_region *r = &mm_regions[0];
+	uintptr_t a = (uintptr_t)p;
+
+	mm_lock();
+	/* NULL, ZERO_SIZE_PTR and every other region miss this test too. */
+	if (likely(a - r->base < r->end - r->base)) {
+		struct page *pg = region_page(r, a);
+
+		if (likely(pg->state == PG_slab) &&
+		    likely(slab_free_fast(pg->slab_cache, pg, (void *)a))) {
+			mm_unlock();
+			return;
+		}
+	}
+	mm_unlock();
+	kfree_slow(p, _RET_IP_);
 }
 
 size_t ksize(const void *p)

@@ -184,6 +184,8 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *
 		s->nr_empty--;
 	} else {
 		pg = new_pool(s);
+		if (!pg && slab_reclaim())
+			pg = new_pool(s);
 		if (!pg) {
 			s->nr_failures++;
 			return NULL;
@@ -304,6 +306,18 @@ static slab_flags_t cache_flags(slab_flags_t flags, bool ctor)
 	return ctor ? flags & ~SLAB_POISON : flags;
 }
 
+/* The inverse of odd @d modulo 2^bits of uintptr_t (Newton's iteration:
+ * d * d = 1 mod 8, and each step doubles the correct low bits). */
+static uintptr_t odd_inverse(uintptr_t d)
+{
+	uintptr_t inv = d;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		inv *= 2 - d * inv;
+	return inv;
+}
+
 /* Left red zones up to this size; beyond it (large alignments) there is none. */
 #define MM_RED_LEFT_MAX 64
 
@@ -369,6 +383,9 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 	s->red_left = l.red_left;
 	s->secret = IS_ENABLED(CONFIG_MM_HARDENED) ? (uintptr_t)mm_port_random() : 0;
 	s->pool_shift = PAGE_SHIFT + (unsigned int)order;
+	s->pool_mask = ((uintptr_t)PAGE_SIZE << order) - 1;
+	s->stride_shift = (unsigned int)__builtin_ctzl((unsigned long)l.stride);
+	s->inverse = odd_inverse(l.stride >> s->stride_shift);
 	s->objects = (unsigned int)((PAGE_SIZE << order) / l.stride);
 	s->reciprocal = (((uint64_t)1 << MM_RECIPROCAL_SHIFT) + l.stride - 1) / l.stride;
 	s->order = (unsigned int)order;
@@ -455,16 +472,33 @@ size_t kmem_cache_size(const struct kmem_cache *s)
 	return s->ctor ? s->offset : s->size;
 }
 
+static __attribute__((noinline)) void *kmem_cache_alloc_slow(struct kmem_cache *s, gfp_t gfp,
+							     const void *caller)
+{
+	void *obj;
+
+	mm_lock();
+	obj = slab_alloc(s, gfp, s->object_size, caller);
+	mm_unlock();
+	if (obj && (gfp & __GFP_ZERO))
+		mm_memset(obj, 0, s->object_size);
+	return obj;
+}
+
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	void *obj;
 
 	mm_lock();
-	obj = slab_alloc(s, gfp, s->object_size, _RET_IP_);
+	obj = slab_alloc_fast(s, s->object_size);
 	mm_unlock();
-	if (obj && (gfp & __GFP_ZERO))
+	if (likely(obj) && likely(!(gfp & __GFP_ZERO)))
+		return obj;
+	if (obj) {
 		mm_memset(obj, 0, s->object_size);
-	return obj;
+		return obj;
+	}
+	return kmem_cache_alloc_slow(s, gfp, _RET_IP_);
 }
 
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
@@ -472,7 +506,8 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+static __attribute__((noinline)) void kmem_cache_free_slow(struct kmem_cache *s, void *obj,
+							   const void *caller)
 {
 	struct page *pg;
 
@@ -483,12 +518,31 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	if (pg)
 		pg = compound_head(pg);
 	if (!pg || pg->state != PG_slab)
-		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, _RET_IP_);
+		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, caller);
 	else if (pg->slab_cache != s)
-		mm_report(MM_REPORT_WRONG_CACHE, obj, NULL, pg->slab_cache, _RET_IP_);
+		mm_report(MM_REPORT_WRONG_CACHE, obj, NULL, pg->slab_cache, caller);
 	else
-		slab_free(s, pg, obj, _RET_IP_);
+		slab_free(s, pg, obj, caller);
 	mm_unlock();
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	const struct mm_region *r = &mm_regions[0];
+	uintptr_t a = (uintptr_t)obj;
+
+	mm_lock();
+	if (likely(a - r->base < r->end - r->base)) {
+		struct page *pg = region_page(r, a);
+
+		if (likely(pg->state == PG_slab && pg->slab_cache == s) &&
+		    likely(slab_free_fast(s, pg, obj))) {
+			mm_unlock();
+			return;
+		}
+	}
+	mm_unlock();
+	kmem_cache_free_slow(s, obj, _RET_IP_);
 }
 
 /**
@@ -516,6 +570,24 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 	return n;
 }
 
+/**
+ * slab_reclaim - give back the empty pools of every cache. Unlocked.
+ *
+ * Called when the page allocator has nothing left, before an allocation is
+ * allowed to fail: pools kept for reuse never cost a failed allocation.
+ * Return: whether any pages were given back.
+ */
+bool slab_reclaim(void)
+{
+	struct kmem_cache *s;
+	int n = 0;
+
+	if (slab_is_up)
+		for_each_cache(s)
+			n += __kmem_cache_shrink(s);
+	return n > 0;
+}
+
 int kmem_cache_shrink(struct kmem_cache *s)
 {
 	int n;
@@ -528,11 +600,7 @@ int kmem_cache_shrink(struct kmem_cache *s)
 
 void mm_shrink(void)
 {
-	struct kmem_cache *s;
-
 	mm_lock();
-	if (slab_is_up)
-		for_each_cache(s)
-			__kmem_cache_shrink(s);
+	slab_reclaim();
 	mm_unlock();
 }

@@ -18,10 +18,15 @@
  *   align <= PAGE_SIZE, size <= page   kmalloc(power of two >= size,     kfree()
  *                                      align): aligned to its size
  *   align <= PAGE_SIZE, size > page    kmalloc(size): page-aligned       kfree()
- *   align > PAGE_SIZE                  kmalloc(size + align), the block  its header
+ *   align > PAGE_SIZE                  a page-backed kmalloc block of    its header
+ *                                      size + align bytes, the block
  *                                      placed inside it ("aligned")
  *   size > PAGE_SIZE << MAX_ORDER,     mm_libc_port_map() ("mapped")     its header
  *   or the heap is full for good
+ *
+ * Should a kmalloc block come back less aligned than mm/slab.h promises (a
+ * debug layout can move objects), it is given back and the request carved
+ * as an aligned block instead, with page alignment.
  *
  * Before giving up on a full heap the glue asks the port for more memory
  * (mm_libc_port_grow()) and tries again. A firmware's port has neither hook:
@@ -147,10 +152,10 @@ static inline struct big_header *big_header_of(const void *q)
 
 /* ---- allocation ------------------------------------------------------------------- */
 
-/* kmalloc(@size), asking the port for memory and retrying when it fails. */
-static void *kmalloc_grow(size_t size)
+/* kmalloc(@size) has just failed: ask the port for memory and retry. */
+static void *kmalloc_retry(size_t size)
 {
-	void *p = kmalloc(size, GFP_KERNEL);
+	void *p = NULL;
 	int tries;
 
 	for (tries = 0; !p && tries < GROW_TRIES; tries++) {
@@ -160,6 +165,14 @@ static void *kmalloc_grow(size_t size)
 		p = kmalloc(size, GFP_KERNEL);
 	}
 	return p;
+}
+
+/* kmalloc(@size), growing the heap when it is full. */
+static void *kmalloc_grow(size_t size)
+{
+	void *p = kmalloc(size, GFP_KERNEL);
+
+	return p ? p : kmalloc_retry(size);
 }
 
 /* Lay out a big block in the @len bytes at @base, aligned to @align
@@ -197,6 +210,28 @@ static void *alloc_mapped(size_t size, size_t align)
 }
 
 /*
+ * A block of @size bytes aligned to @align (a power of two, at least
+ * PAGE_SIZE) carved from a page-backed kmalloc block: one of at least
+ * KMALLOC_MAX_CACHE_SIZE + 1 bytes is whole pages, so page-aligned.
+ */
+static void *alloc_big_aligned(size_t size, size_t align)
+{
+	size_t want;
+	void *base;
+
+	if (align > KMALLOC_LARGEST / 2 || size > KMALLOC_LARGEST - align)
+		return NULL;
+	want = size + align;
+	if (want <= KMALLOC_MAX_CACHE_SIZE)
+		want = KMALLOC_MAX_CACHE_SIZE + 1;
+	base = kmalloc_grow(want);
+	if (!base)
+		return NULL;
+	stat_add(&libc_stats.nr_aligned, 1);
+	return big_place(base, ksize(base), align, BIG_ALIGNED_MAGIC);
+}
+
+/*
  * alloc_block - the one allocation path behind every entry point.
  * @size: bytes wanted; 0 is served as 1.
  * @align: a power of two.
@@ -220,13 +255,13 @@ static void *alloc_block(size_t size, size_t align, bool *fresh)
 			size = roundup_pow_of_2(size > align ? size : align);
 		if (size <= KMALLOC_LARGEST)
 			p = kmalloc_grow(size);
-	} else if (align <= KMALLOC_LARGEST / 2 && size <= KMALLOC_LARGEST - align) {
-		void *base = kmalloc_grow(size + align);
-
-		if (base) {
-			stat_add(&libc_stats.nr_aligned, 1);
-			p = big_place(base, ksize(base), align, BIG_ALIGNED_MAGIC);
+		if (unlikely((uintptr_t)p & (align - 1))) {
+			/* Not aligned as promised (a debug layout may move objects). */
+			kfree(p);
+			p = alloc_big_aligned(size, PAGE_SIZE);
 		}
+	} else {
+		p = alloc_big_aligned(size, align);
 	}
 	if (!p) {
 		p = alloc_mapped(size, align);
@@ -238,16 +273,21 @@ static void *alloc_block(size_t size, size_t align, bool *fresh)
 /* malloc's fast path: a kmalloc() hit; everything else in alloc_block(). */
 static inline void *do_malloc(size_t size, int *err)
 {
-	void *p = NULL;
 	bool fresh;
+	void *p;
 
-	if (likely(size - 1 < KMALLOC_LARGEST))
+	if (likely(size - 1 < KMALLOC_LARGEST)) {
 		p = kmalloc(size, GFP_KERNEL);
-	if (unlikely(!p)) {
-		p = alloc_block(size, MM_MIN_ALIGN, &fresh);
+		if (likely(p))
+			return p;
+		p = kmalloc_retry(size);
 		if (!p)
-			*err = ENOMEM;
+			p = alloc_mapped(size, MM_MIN_ALIGN);
+	} else {
+		p = alloc_block(size, MM_MIN_ALIGN, &fresh);
 	}
+	if (!p)
+		*err = ENOMEM;
 	return p;
 }
 

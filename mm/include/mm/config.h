@@ -51,11 +51,14 @@
 
 /*
  * Empty pools a cache keeps for reuse instead of returning them to the page
- * allocator at once (its active pool not counted). kmem_cache_shrink() and
- * mm_shrink() return them all.
+ * allocator at once (its active pool not counted), so that a cache whose use
+ * swings does not take and give back pools all the time. They are never lost
+ * memory: when the page allocator runs out, every cache's empty pools go back
+ * before an allocation may fail. kmem_cache_shrink() and mm_shrink() return
+ * them at once.
  */
 #ifndef CONFIG_MM_EMPTY_POOLS_KEPT
-#define CONFIG_MM_EMPTY_POOLS_KEPT 1
+#define CONFIG_MM_EMPTY_POOLS_KEPT 4
 #endif
 
 /*
