@@ -236,9 +236,9 @@ struct kmem_cache {
 	unsigned int objects; /* objects per pool */
 	uint64_t reciprocal; /* ceil(2^MM_RECIPROCAL_SHIFT / size), for obj_to_index() */
 
-	unsigned long nr_allocs; /* successful allocations since creation */
 	unsigned long nr_active; /* objects handed out now */
 	unsigned long peak_active; /* largest nr_active since creation or mm_reset_peak() */
+	unsigned long nr_frees; /* frees since creation (allocations: nr_frees + nr_active) */
 	unsigned long nr_failures; /* allocations that returned NULL */
 
 	struct list_head partial; /* pools with used and free objects, active excluded */
@@ -440,9 +440,17 @@ static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj
 /* Count one allocation from @s. */
 static inline void account_alloc(struct kmem_cache *s)
 {
-	s->nr_allocs++;
-	if (++s->nr_active > s->peak_active)
-		s->peak_active = s->nr_active;
+	unsigned long active = ++s->nr_active;
+
+	if (active > s->peak_active)
+		s->peak_active = active;
+}
+
+/* Count one free to @s. */
+static inline void account_free(struct kmem_cache *s)
+{
+	s->nr_active--;
+	s->nr_frees++;
 }
 
 /**
@@ -503,8 +511,14 @@ static inline void *slab_alloc_fast(struct kmem_cache *s, size_t size)
 	if (unlikely(!obj))
 		return NULL;
 	next = get_freepointer(s, obj);
-	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) > s->pool_mask))
-		return NULL;
+	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) > s->pool_mask)) {
+		/* The list ran dry: carve the next object here, unless it needs
+		 * a constructor, or the link was not NULL but corrupt. */
+		if (next || s->ctor || pg->fresh >= s->objects)
+			return NULL;
+		next = pool_object(s, pool_base(s, obj), pg->fresh++);
+		set_freepointer(s, next, NULL);
+	}
 	pg->freelist = next;
 	pg->inuse++;
 	account_alloc(s);
@@ -528,7 +542,7 @@ static inline bool slab_free_fast(struct kmem_cache *s, struct page *pg, void *o
 	set_freepointer(s, obj, head);
 	pg->freelist = obj;
 	pg->inuse--;
-	s->nr_active--;
+	account_free(s);
 	/* Only a pool that was full or is now empty changes lists. */
 	if (unlikely(pg != s->active) && (!head || pg->inuse == 0))
 		slab_free_slow(s, pg, !head);
@@ -555,7 +569,7 @@ static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, c
 	set_freepointer(s, obj, head);
 	pg->freelist = obj;
 	pg->inuse--;
-	s->nr_active--;
+	account_free(s);
 	if (unlikely(pg != s->active) && (!head || pg->inuse == 0))
 		slab_free_slow(s, pg, !head);
 }

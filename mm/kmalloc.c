@@ -58,13 +58,17 @@ _Static_assert((CONFIG_MM_KMALLOC_MAX & (CONFIG_MM_KMALLOC_MAX - 1)) == 0 &&
 #define SI16(n) SI4(n), SI4((n) + 4), SI4((n) + 8), SI4((n) + 12)
 #define SI64(n) SI16(n), SI16((n) + 16), SI16((n) + 32), SI16((n) + 48)
 
-/* size_index[(size - 1) / 8]: the class of sizes 1 .. KMALLOC_TABLE_MAX. */
-static const uint8_t size_index[KMALLOC_TABLE_MAX / 8] = { SI64(0), SI64(64) };
-
 /* Before slab_up() every class has no pool, so the fast path always misses. */
 static struct kmem_cache kmalloc_caches[NR_KMALLOC_CLASSES] = {
 	[0 ... NR_KMALLOC_CLASSES - 1] = { .active = &empty_pool },
 };
+
+/* size_cache[(size - 1) / 8]: the cache of sizes 1 .. KMALLOC_TABLE_MAX. */
+#define SC(n) &kmalloc_caches[SI(n)]
+#define SC4(n) SC(n), SC((n) + 1), SC((n) + 2), SC((n) + 3)
+#define SC16(n) SC4(n), SC4((n) + 4), SC4((n) + 8), SC4((n) + 12)
+#define SC64(n) SC16(n), SC16((n) + 16), SC16((n) + 32), SC16((n) + 48)
+static struct kmem_cache *const size_cache[KMALLOC_TABLE_MAX / 8] = { SC64(0), SC64(64) };
 
 static char kmalloc_names[NR_KMALLOC_CLASSES][16];
 
@@ -92,7 +96,7 @@ static unsigned int kmalloc_index(size_t size)
 	unsigned int log;
 
 	if (size <= KMALLOC_TABLE_MAX)
-		return size_index[(size - 1) >> 3];
+		return (unsigned int)(size_cache[(size - 1) >> 3] - kmalloc_caches);
 	if (size <= PAGE_SIZE) {
 		log = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
 		      (unsigned int)__builtin_clzl((unsigned long)(size - 1));
@@ -182,7 +186,8 @@ static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, cons
 	if (size > KMALLOC_MAX_CACHE_SIZE) {
 		p = kmalloc_large(size, gfp);
 	} else {
-		slab_up();
+		if (unlikely(!slab_is_up))
+			slab_up();
 		s = &kmalloc_caches[kmalloc_index(size)];
 		p = slab_alloc(s, gfp, size, caller);
 	}
@@ -192,20 +197,24 @@ static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, cons
 	return p;
 }
 
+/* Zero @p and return it: out of line, so the fast path saves no registers. */
+static __attribute__((noinline)) void *zero_block(void *p, size_t size)
+{
+	mm_memset(p, 0, size);
+	return p;
+}
+
 void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (likely(size - 1 < KMALLOC_TABLE_MAX)) {
-		struct kmem_cache *s = &kmalloc_caches[size_index[(size - 1) >> 3]];
+		struct kmem_cache *s = size_cache[(size - 1) >> 3];
 		void *p;
 
 		mm_lock();
 		p = slab_alloc_fast(s, size);
 		mm_unlock();
-		if (likely(p)) {
-			if (unlikely(gfp & __GFP_ZERO))
-				mm_memset(p, 0, size);
-			return p;
-		}
+		if (likely(p))
+			return unlikely(gfp & __GFP_ZERO) ? zero_block(p, size) : p;
 	}
 	return kmalloc_slow(size, gfp, _RET_IP_);
 }

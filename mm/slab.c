@@ -224,7 +224,9 @@ void slab_free_slow(struct kmem_cache *s, struct page *pg, bool was_full)
 			discard_pool(s, pg);
 		}
 	} else if (was_full) {
-		list_add(&pg->lru, &s->partial);
+		/* At the tail: the pools that went partial first have had the
+		 * longest to gather free objects, so the slow path takes those. */
+		list_add_tail(&pg->lru, &s->partial);
 	}
 }
 

@@ -9,9 +9,9 @@
  * Where each figure comes from:
  *
  *   per cache (struct kmem_cache)      global (struct mm_counters, page_alloc)
- *   nr_allocs, nr_active, peak_active  large_allocs / large_frees / large_pages
+ *   nr_active, peak_active, nr_frees   large_allocs / large_frees / large_pages
  *   nr_failures, nr_pools, nr_empty    failures (huge, overflow, large OOM)
- *   frees = nr_allocs - nr_active      region nr_free, free_area, peak of used
+ *   allocs = nr_frees + nr_active      region nr_free, free_area, peak of used
  *
  * A heap-map row, as mm_print_heapmap() draws one (64 pages a row):
  *
@@ -51,8 +51,8 @@ static void __get_cache_stats(const struct kmem_cache *s, struct mm_cache_stats 
 	st->total_objs = (unsigned long)s->nr_pools * s->objects;
 	st->active_pools = cache_active_pools(s);
 	st->total_pools = s->nr_pools;
-	st->nr_allocs = s->nr_allocs;
-	st->nr_frees = s->nr_allocs - s->nr_active;
+	st->nr_allocs = s->nr_frees + s->nr_active;
+	st->nr_frees = s->nr_frees;
 	st->nr_failures = s->nr_failures;
 	st->peak_active_objs = s->peak_active;
 }
@@ -110,8 +110,8 @@ void mm_get_stats(struct mm_stats *st)
 			st->live_requested_bytes +=
 				s->nr_active *
 				((s->flags & SLAB_KMALLOC) ? kmem_cache_size(s) : s->object_size);
-			st->nr_allocs += s->nr_allocs;
-			st->nr_frees += s->nr_allocs - s->nr_active;
+			st->nr_allocs += s->nr_frees + s->nr_active;
+			st->nr_frees += s->nr_frees;
 			st->nr_failures += s->nr_failures;
 		}
 	}

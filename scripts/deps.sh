@@ -15,16 +15,16 @@ set -euo pipefail
 # command on PATH, file:PATH a file, glob:PATTERN any file matching), and the
 # goals that need it. `all` needs every package.
 readonly DEPS_TABLE='
-gcc-arm-none-eabi             cmd:arm-none-eabi-gcc                              run-arm test
-libnewlib-arm-none-eabi       file:/usr/lib/arm-none-eabi/newlib/libc.a          run-arm test
-qemu-system-arm               cmd:qemu-system-arm                                run-arm test
-gcc-riscv64-unknown-elf       cmd:riscv64-unknown-elf-gcc                        run-riscv test
-picolibc-riscv64-unknown-elf  file:/usr/lib/picolibc/riscv64-unknown-elf/lib/libc.a run-riscv test
-qemu-system-misc              cmd:qemu-system-riscv64                            run-riscv test
+gcc-arm-none-eabi             cmd:arm-none-eabi-gcc                              run-arm test bench
+libnewlib-arm-none-eabi       file:/usr/lib/arm-none-eabi/newlib/libc.a          run-arm test bench
+qemu-system-arm               cmd:qemu-system-arm                                run-arm test bench
+gcc-riscv64-unknown-elf       cmd:riscv64-unknown-elf-gcc                        run-riscv test bench
+picolibc-riscv64-unknown-elf  file:/usr/lib/picolibc/riscv64-unknown-elf/lib/libc.a run-riscv test bench
+qemu-system-misc              cmd:qemu-system-riscv64                            run-riscv test bench
 gcc                           cmd:gcc                                            run-host test bench
 gcc-multilib                  glob:/usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a   test
 libcriterion-dev              file:/usr/include/criterion/criterion.h            test
-valgrind                      cmd:valgrind                                       test
+valgrind                      cmd:valgrind                                       test bench
 cppcheck                      cmd:cppcheck                                       test
 clang-format                  cmd:clang-format                                   test
 libjemalloc-dev               file:/usr/include/jemalloc/jemalloc.h              bench

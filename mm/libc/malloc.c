@@ -435,28 +435,57 @@ static void *do_realloc(void *p, size_t size, int *err)
 	return n;
 }
 
-static inline void set_errno(int err)
-{
-	errno = err;
-}
-
 static inline void count_error(int err)
 {
 	stat_add(err == EINVAL ? &libc_stats.nr_einval : &libc_stats.nr_enomem, 1);
 }
 
+/* Return @p; when @err is set, count it and put it in errno. */
+static inline void *with_errno(void *p, int err)
+{
+	if (unlikely(err)) {
+		count_error(err);
+		errno = err;
+	}
+	return p;
+}
+
+static void *do_reallocarray(void *p, size_t n, size_t size, int *err)
+{
+	size_t total;
+
+	if (__builtin_mul_overflow(n, size, &total)) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	return do_realloc(p, total, err);
+}
+
+/* valloc() of @size rounded up to whole pages, one page for 0. */
+static void *do_pvalloc(size_t size, int *err)
+{
+	if (size > PTRDIFF_MAX) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	size = size ? (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : PAGE_SIZE;
+	return do_aligned(PAGE_SIZE, size, err);
+}
+
 /* ---- ISO C and POSIX ------------------------------------------------------------------ */
+
+/*
+ * The entry points call the do_ functions above, never each other: in the
+ * LD_PRELOAD library a call to an exported function would go through the
+ * PLT and could be interposed.
+ */
 
 MM_LIBC_API void *MM_LIBC_NAME(malloc)(size_t size)
 {
 	int err = 0;
 	void *p = do_malloc(size, &err);
 
-	if (unlikely(err)) {
-		count_error(err);
-		set_errno(err);
-	}
-	return p;
+	return with_errno(p, err);
 }
 
 MM_LIBC_API void MM_LIBC_NAME(free)(void *p)
@@ -469,11 +498,7 @@ MM_LIBC_API void *MM_LIBC_NAME(calloc)(size_t n, size_t size)
 	int err = 0;
 	void *p = do_calloc(n, size, &err);
 
-	if (unlikely(err)) {
-		count_error(err);
-		set_errno(err);
-	}
-	return p;
+	return with_errno(p, err);
 }
 
 MM_LIBC_API void *MM_LIBC_NAME(realloc)(void *p, size_t size)
@@ -481,23 +506,15 @@ MM_LIBC_API void *MM_LIBC_NAME(realloc)(void *p, size_t size)
 	int err = 0;
 	void *n = do_realloc(p, size, &err);
 
-	if (unlikely(err)) {
-		count_error(err);
-		set_errno(err);
-	}
-	return n;
+	return with_errno(n, err);
 }
 
 MM_LIBC_API void *MM_LIBC_NAME(reallocarray)(void *p, size_t n, size_t size)
 {
-	size_t total;
+	int err = 0;
+	void *r = do_reallocarray(p, n, size, &err);
 
-	if (__builtin_mul_overflow(n, size, &total)) {
-		count_error(ENOMEM);
-		set_errno(ENOMEM);
-		return NULL;
-	}
-	return MM_LIBC_NAME(realloc)(p, total);
+	return with_errno(r, err);
 }
 
 MM_LIBC_API void *MM_LIBC_NAME(aligned_alloc)(size_t align, size_t size)
@@ -505,16 +522,15 @@ MM_LIBC_API void *MM_LIBC_NAME(aligned_alloc)(size_t align, size_t size)
 	int err = 0;
 	void *p = do_aligned(align, size, &err);
 
-	if (unlikely(err)) {
-		count_error(err);
-		set_errno(err);
-	}
-	return p;
+	return with_errno(p, err);
 }
 
 MM_LIBC_API void *MM_LIBC_NAME(memalign)(size_t align, size_t size)
 {
-	return MM_LIBC_NAME(aligned_alloc)(align, size);
+	int err = 0;
+	void *p = do_aligned(align, size, &err);
+
+	return with_errno(p, err);
 }
 
 /* POSIX: errors are returned, errno is left alone, *memptr is set on success only. */
@@ -537,19 +553,18 @@ MM_LIBC_API int MM_LIBC_NAME(posix_memalign)(void **memptr, size_t align, size_t
 
 MM_LIBC_API void *MM_LIBC_NAME(valloc)(size_t size)
 {
-	return MM_LIBC_NAME(aligned_alloc)(PAGE_SIZE, size);
+	int err = 0;
+	void *p = do_aligned(PAGE_SIZE, size, &err);
+
+	return with_errno(p, err);
 }
 
-/* valloc() of @size rounded up to whole pages (one page for 0). */
 MM_LIBC_API void *MM_LIBC_NAME(pvalloc)(size_t size)
 {
-	if (size > PTRDIFF_MAX) {
-		count_error(ENOMEM);
-		set_errno(ENOMEM);
-		return NULL;
-	}
-	size = size ? (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : PAGE_SIZE;
-	return MM_LIBC_NAME(aligned_alloc)(PAGE_SIZE, size);
+	int err = 0;
+	void *p = do_pvalloc(size, &err);
+
+	return with_errno(p, err);
 }
 
 MM_LIBC_API size_t MM_LIBC_NAME(malloc_usable_size)(void *p)
