@@ -26,6 +26,11 @@
  *   PG_tail   any other page of a block above; head points to the first page
  *             (set for pools and page-backed allocations, not free blocks)
  *   0         a page inside a free block, other than its first
+ *
+ * Arenas: the slab layer's pools come from aligned runs of 2^ARENA_ORDER pages
+ * claimed for pools (every page's arena field is ARENA_POOLS), and free
+ * blocks smaller than an arena inside them sit on pool_area[] instead of
+ * free_area[], so pools and large blocks keep to their own parts of the heap.
  */
 #ifndef MM_INTERNAL_H
 #define MM_INTERNAL_H
@@ -124,12 +129,21 @@ struct page {
 	struct kmem_cache *slab_cache; /* PG_slab: owning cache */
 	uint16_t inuse; /* PG_slab: objects handed out */
 	uint16_t fresh; /* PG_slab: objects carved from the pool so far */
+	uint8_t arena; /* ARENA_POOLS when the page lies in an arena claimed for pools */
 	uint8_t order; /* PG_free, PG_slab, PG_large: log2 of the block's pages */
 	uint8_t state; /* enum page_state */
 };
 
 _Static_assert(sizeof(struct page) == (sizeof(void *) == 4 ? 24 : 40),
 	       "the region drawing above states the descriptor size");
+
+#define ARENA_ORDER CONFIG_MM_ARENA_ORDER
+#define ARENA_POOLS 1 /* struct page.arena of a page in an arena claimed for pools */
+_Static_assert(ARENA_ORDER >= 1 && ARENA_ORDER <= MAX_ORDER,
+	       "CONFIG_MM_ARENA_ORDER must be from 1 to CONFIG_MM_MAX_ORDER");
+
+/* Internal gfp bit: the pages are for a pool, so they come from an arena. */
+#define __GFP_POOL 0x80000000u
 
 /* PG_large from alloc_pages_exact(): order is PAGE_ORDER_EXACT and the page
  * count is kept in freelist's place. */
@@ -153,7 +167,9 @@ struct mm_region {
 	size_t nr_pages;
 	size_t nr_free; /* free pages in this region */
 	struct list_head free_area[MAX_ORDER + 1]; /* PG_free heads per order */
-	size_t nr_free_blocks[MAX_ORDER + 1];
+	struct list_head pool_area[ARENA_ORDER]; /* the same, inside arenas claimed for pools */
+	size_t nr_free_blocks[MAX_ORDER + 1]; /* both lists of each order */
+	size_t nr_arenas; /* arenas claimed for pools now */
 };
 
 /* The regions added so far, in the order they were added. */

@@ -38,6 +38,21 @@
  *   base                                                              end
  *   |0|1 1|2 2 2 2|3 3 3 3 3 3 3 3| ... MAX_ORDER blocks ... |2 2 2 2|0|
  *
+ * Arenas. Pools come from arenas: aligned blocks of 2^ARENA_ORDER pages
+ * claimed for pools, whose free blocks smaller than an arena sit on
+ * pool_area[] instead of free_area[]. A pool is cut from an arena already
+ * claimed when one has room, and a new arena is claimed only when none has;
+ * other small blocks keep out of arenas the same way. So pools do not spread
+ * over the heap, and large blocks still find aligned runs between them:
+ *
+ *   |pool pool . pool|. . . . . . . .|pool . . pool . |LLLLLLLL. . . . |
+ *    arena (pools)    free arena-size  arena (pools)    large blocks
+ *
+ * When every page of an arena is free again, it merges into a free block of
+ * arena size and is no longer the pools'. A request takes a small block of
+ * the other kind only when no region has a block of its own kind or of arena
+ * size left.
+ *
  * Descriptors (see mm/internal.h): a free block has its first page PG_free with
  * its order and its other pages 0. An allocated block has its first page
  * PG_large and the others PG_tail pointing at it. The order field of a PG_large
@@ -115,11 +130,20 @@ static inline void set_page_nr_exact(struct page *pg, size_t nr)
 
 /* ---- free lists ----------------------------------------------------------------- */
 
+/* The free list a free block of @order starting at @pg belongs on. */
+static inline struct list_head *free_list(struct mm_region *r, const struct page *pg,
+					  unsigned int order)
+{
+	if (order < ARENA_ORDER && pg->arena == ARENA_POOLS)
+		return &r->pool_area[order];
+	return &r->free_area[order];
+}
+
 static void add_free(struct mm_region *r, struct page *pg, unsigned int order)
 {
 	pg->state = PG_free;
 	pg->order = (uint8_t)order;
-	list_add(&pg->lru, &r->free_area[order]);
+	list_add(&pg->lru, free_list(r, pg, order));
 	r->nr_free_blocks[order]++;
 	r->nr_free += order_pages(order);
 }
@@ -130,6 +154,19 @@ static void del_free(struct mm_region *r, struct page *pg, unsigned int order)
 	pg->state = PG_none;
 	r->nr_free_blocks[order]--;
 	r->nr_free -= order_pages(order);
+}
+
+/* Mark the arena starting at @pg as claimed for pools (@pools) or not. */
+static void set_arena(struct mm_region *r, struct page *pg, bool pools)
+{
+	size_t i;
+
+	for (i = 0; i < order_pages(ARENA_ORDER); i++)
+		pg[i].arena = pools ? ARENA_POOLS : 0;
+	if (pools)
+		r->nr_arenas++;
+	else
+		r->nr_arenas--;
 }
 
 /* Free the block of @order at @a, whose descriptors are all 0, merging it with its buddies. */
@@ -146,6 +183,9 @@ static void free_block(struct mm_region *r, uintptr_t a, unsigned int order)
 			break;
 		del_free(r, buddy, order);
 		a &= b;
+		/* A whole free arena is no longer the pools' own. */
+		if (order + 1 == ARENA_ORDER && region_page(r, a)->arena == ARENA_POOLS)
+			set_arena(r, region_page(r, a), false);
 	}
 	add_free(r, region_page(r, a), order);
 }
@@ -164,30 +204,92 @@ static void free_range(struct mm_region *r, uintptr_t a, size_t nr)
 	}
 }
 
-/* Take a free block of @order from the first region that has one, splitting a bigger one. */
-static struct page *alloc_block(unsigned int order, struct mm_region **rp)
+/*
+ * Take the free block @pg of order @o off its list and split it down to
+ * @order, the upper halves going back free. @claim: the arena the block
+ * is cut down to becomes the pools' on the way.
+ */
+static struct page *split_block(struct mm_region *r, struct page *pg, unsigned int o,
+				unsigned int order, bool claim)
+{
+	MM_BUG_ON(!page_is_buddy(pg, o));
+	del_free(r, pg, o);
+	while (o > order) {
+		if (claim && o == ARENA_ORDER)
+			set_arena(r, pg, true);
+		o--;
+		add_free(r, pg + order_pages(o), o);
+	}
+	return pg;
+}
+
+/* The first block on a list of free blocks of @order in one of a region's lists. */
+static inline struct page *first_free(struct list_head *l)
+{
+	return list_empty(l) ? NULL : container_of(l->next, struct page, lru);
+}
+
+/* A free block of @order or more from the small lists of one kind (@pools:
+ * inside arenas), split down to @order; NULL when there is none. */
+static struct page *alloc_small(struct mm_region *r, unsigned int order, bool pools)
+{
+	unsigned int o;
+
+	for (o = order; o < ARENA_ORDER; o++) {
+		struct page *pg = first_free(pools ? &r->pool_area[o] : &r->free_area[o]);
+
+		if (pg)
+			return split_block(r, pg, o, order, false);
+	}
+	return NULL;
+}
+
+/*
+ * alloc_block - take a free block of @order, splitting a bigger one.
+ *
+ * In each region, in the order they were added: a block smaller than an
+ * arena for a pool (@pools) comes from arenas already claimed for pools, any
+ * other small block from outside them; failing that, a block of arena size or
+ * more is split (and, for a pool, its arena claimed). Only when no region has
+ * either does a small request take a small block of the other kind.
+ */
+static struct page *alloc_block(unsigned int order, bool pools, struct mm_region **rp)
 {
 	struct mm_region *r;
+	struct page *pg;
 	unsigned int o;
 
 	for_each_region(r) {
-		for (o = order; o <= MAX_ORDER; o++) {
-			struct page *pg;
-
-			if (!r->nr_free_blocks[o])
-				continue;
-			pg = container_of(r->free_area[o].next, struct page, lru);
-			MM_BUG_ON(!page_is_buddy(pg, o));
-			del_free(r, pg, o);
-			while (o > order) {
-				o--;
-				add_free(r, pg + order_pages(o), o);
-			}
-			*rp = r;
+		*rp = r;
+		pg = alloc_small(r, order, pools);
+		if (pg)
 			return pg;
+		for (o = order > ARENA_ORDER ? order : ARENA_ORDER; o <= MAX_ORDER; o++) {
+			pg = first_free(&r->free_area[o]);
+			if (pg)
+				return split_block(r, pg, o, order, pools && order < ARENA_ORDER);
 		}
 	}
+	for_each_region(r) {
+		*rp = r;
+		pg = alloc_small(r, order, !pools);
+		if (pg)
+			return pg;
+	}
 	return NULL;
+}
+
+/* Zero the descriptors of @n pages from @pg, except the arena each page is in. */
+static void clear_pages(struct page *pg, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t arena = pg[i].arena;
+
+		mm_memset(&pg[i], 0, sizeof(*pg));
+		pg[i].arena = arena;
+	}
 }
 
 /* Mark the first @nr pages at @pg allocated with @order; return their address. */
@@ -240,7 +342,7 @@ void *__get_free_pages(gfp_t gfp, unsigned int order)
 
 	if (order > MAX_ORDER)
 		return NULL;
-	pg = alloc_block(order, &r);
+	pg = alloc_block(order, (gfp & __GFP_POOL) != 0, &r);
 	if (!pg)
 		return NULL;
 	return prep_block(r, pg, order, order_pages(order), gfp);
@@ -250,7 +352,7 @@ void __free_pages(struct mm_region *r, struct page *pg, unsigned int order)
 {
 	MM_BUG_ON(order > MAX_ORDER || pg->order != order ||
 		  (pg->state != PG_large && pg->state != PG_slab));
-	mm_memset(pg, 0, sizeof(*pg) << order);
+	clear_pages(pg, order_pages(order));
 	mm_page_counters.used -= order_pages(order);
 	free_block(r, (uintptr_t)page_address(r, pg), order);
 }
@@ -265,7 +367,7 @@ void *__alloc_pages_exact(size_t size, gfp_t gfp)
 	if (!nr || nr > order_pages(MAX_ORDER))
 		return NULL;
 	order = pages_to_order(nr);
-	pg = alloc_block(order, &r);
+	pg = alloc_block(order, false, &r);
 	if (!pg)
 		return NULL;
 	free_range(r, (uintptr_t)page_address(r, pg) + (nr << PAGE_SHIFT), order_pages(order) - nr);
@@ -279,7 +381,7 @@ void __free_pages_exact(struct mm_region *r, struct page *pg)
 
 	MM_BUG_ON(pg->state != PG_large || !page_is_exact(pg) || !nr ||
 		  nr > order_pages(MAX_ORDER));
-	mm_memset(pg, 0, sizeof(*pg) * nr);
+	clear_pages(pg, nr);
 	mm_page_counters.used -= nr;
 	free_range(r, (uintptr_t)page_address(r, pg), nr);
 }
@@ -331,6 +433,9 @@ int mm_add_region(void *start, size_t size)
 		list_init(&r->free_area[o]);
 		r->nr_free_blocks[o] = 0;
 	}
+	for (o = 0; o < ARENA_ORDER; o++)
+		list_init(&r->pool_area[o]);
+	r->nr_arenas = 0;
 	mm_memset(r->pages, 0, nr * sizeof(struct page));
 	free_range(r, r->base, nr);
 out:

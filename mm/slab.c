@@ -134,7 +134,7 @@ static void *pool_shuffle(struct kmem_cache *s, struct page *pg, uintptr_t base)
 /* Take a new pool from the page allocator; NULL when out of pages. */
 static struct page *new_pool(struct kmem_cache *s)
 {
-	void *addr = __get_free_pages(GFP_KERNEL, s->order);
+	void *addr = __get_free_pages(GFP_KERNEL | __GFP_POOL, s->order);
 	struct page *pg;
 
 	if (!addr)
@@ -275,7 +275,8 @@ static int pool_order(size_t size, size_t align)
 		if (bytes < size || bytes < align)
 			continue;
 		waste = bytes % size;
-		if (bytes / size >= CONFIG_MM_POOL_MIN_OBJECTS && waste * 16 <= bytes)
+		if (bytes / size >= CONFIG_MM_POOL_MIN_OBJECTS &&
+		    (waste << CONFIG_MM_POOL_WASTE_SHIFT) <= bytes)
 			return (int)order;
 		/* waste / bytes < best_waste / best_bytes, cross-multiplied */
 		if (!found || (waste << best) < (best_waste << order)) {

@@ -90,6 +90,7 @@ void mm_get_stats(struct mm_stats *st)
 		st->region_bytes += r->size;
 		st->pages_total += r->nr_pages;
 		st->pages_free += r->nr_free;
+		st->nr_arenas += r->nr_arenas;
 	}
 	st->meta_bytes = st->region_bytes - (st->pages_total << PAGE_SHIFT);
 	st->used_bytes = (st->pages_total - st->pages_free) << PAGE_SHIFT;
@@ -268,6 +269,7 @@ void mm_print_meminfo(const struct mm_printer *p)
 	pr_meminfo(p, "LargestFree:", st.largest_free_bytes, true);
 	pr_meminfo(p, "Regions:", st.nr_regions, false);
 	pr_meminfo(p, "Caches:", st.nr_caches, false);
+	pr_meminfo(p, "Arenas:", st.nr_arenas, false);
 	pr_meminfo(p, "Pools:", st.nr_pools, false);
 	pr_meminfo(p, "LargeBlocks:", st.nr_large, false);
 	pr_meminfo(p, "Allocations:", st.nr_allocs, false);

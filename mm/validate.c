@@ -7,8 +7,8 @@
  *
  *   for each region
  *     free lists   each entry a PG_free head of its order, aligned to its size,
- *                  inside the region; lengths equal nr_free_blocks[], pages
- *                  add up to nr_free
+ *                  inside the region, on the list of its arena's kind; lengths
+ *                  equal nr_free_blocks[], pages add up to nr_free
  *     descriptors  every block's pages agree with its head (PG_tail -> head,
  *                  free blocks' inner pages 0); pages in use add up
  *     pools        a known cache; inuse <= fresh <= objects; the free list
@@ -134,6 +134,35 @@ static void check_pool(struct mm_region *r, struct page *pg)
 		problems += debug_check_object(s, pool_object(s, base, i), is_set(i));
 }
 
+/* Walk one free list of @order; return its length. @pools: it is a pool_area list. */
+static size_t check_free_list(struct mm_region *r, struct list_head *head, unsigned int o,
+			      bool pools)
+{
+	struct list_head *l;
+	size_t n = 0;
+
+	for (l = head->next; l != head; l = l->next) {
+		struct page *pg = container_of(l, struct page, lru);
+		uintptr_t a;
+
+		if ((size_t)(pg - r->pages) >= r->nr_pages) {
+			corrupt(pg, NULL, "free list entry outside its region");
+			break;
+		}
+		a = (uintptr_t)page_address(r, pg);
+		if (pg->state != PG_free || pg->order != o || (a & ((PAGE_SIZE << o) - 1)) ||
+		    a + (PAGE_SIZE << o) > r->end)
+			corrupt((void *)a, NULL, "bad free block on a free list");
+		else if (o < ARENA_ORDER && (pg->arena == ARENA_POOLS) != pools)
+			corrupt((void *)a, NULL, "free block on the wrong list for its arena");
+		if (++n > r->nr_pages) {
+			corrupt((void *)a, NULL, "free list loops");
+			break;
+		}
+	}
+	return n;
+}
+
 /* Walk a region's free lists against its counters. */
 static void check_free_lists(struct mm_region *r)
 {
@@ -141,26 +170,9 @@ static void check_free_lists(struct mm_region *r)
 	unsigned int o;
 
 	for (o = 0; o <= MAX_ORDER; o++) {
-		struct list_head *l;
-
-		n = 0;
-		for (l = r->free_area[o].next; l != &r->free_area[o]; l = l->next) {
-			struct page *pg = container_of(l, struct page, lru);
-			uintptr_t a;
-
-			if ((size_t)(pg - r->pages) >= r->nr_pages) {
-				corrupt(pg, NULL, "free list entry outside its region");
-				break;
-			}
-			a = (uintptr_t)page_address(r, pg);
-			if (pg->state != PG_free || pg->order != o ||
-			    (a & ((PAGE_SIZE << o) - 1)) || a + (PAGE_SIZE << o) > r->end)
-				corrupt((void *)a, NULL, "bad free block on a free list");
-			if (++n > r->nr_pages) {
-				corrupt((void *)a, NULL, "free list loops");
-				break;
-			}
-		}
+		n = check_free_list(r, &r->free_area[o], o, false);
+		if (o < ARENA_ORDER)
+			n += check_free_list(r, &r->pool_area[o], o, true);
 		if (n != r->nr_free_blocks[o])
 			corrupt((void *)r->base, NULL, "free block count disagrees with its list");
 		pages += n << o;

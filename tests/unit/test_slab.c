@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mm/debug.h>
 #include <mm/slab.h>
+#include <mm/stats.h>
 #include "internal.h"
 #include "helpers.h"
 
@@ -274,4 +276,34 @@ Test(slab, caches_are_independent)
 	cr_assert_geq(ksize(p), 40);
 	cr_assert_str_eq(kmem_cache_name(a), "a");
 	cr_assert_eq(kmem_cache_size(b), (40 + MM_MIN_ALIGN - 1) / MM_MIN_ALIGN * MM_MIN_ALIGN);
+}
+
+Test(slab, pools_share_arenas_and_large_blocks_keep_out)
+{
+	struct kmem_cache *c[6];
+	struct mm_stats st;
+	char *big;
+	void *p[6];
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		c[i] = kmem_cache_create("arena", 64 + (size_t)i * 200, 0, 0, NULL);
+		p[i] = kmem_cache_alloc(c[i], GFP_KERNEL);
+		cr_assert_eq(virt_to_page(p[i])->arena, ARENA_POOLS, "pool %d outside an arena", i);
+	}
+	big = kmalloc(8 * PAGE_SIZE, GFP_KERNEL);
+	cr_assert_neq(virt_to_page(big)->arena, ARENA_POOLS, "a large block inside an arena");
+	mm_get_stats(&st);
+	cr_assert_eq(st.nr_arenas, 1, "seven small pools fit one arena of %u pages",
+		     1u << ARENA_ORDER);
+	cr_assert_eq(mm_validate(), 0);
+	for (i = 0; i < 6; i++) {
+		kmem_cache_free(c[i], p[i]);
+		kmem_cache_destroy(c[i]);
+	}
+	kfree(big);
+	mm_shrink();
+	mm_get_stats(&st);
+	cr_assert_eq(st.nr_arenas, 0, "a free arena goes back to the common lists");
+	cr_assert_eq(mm_validate(), 0);
 }

@@ -24,6 +24,17 @@
 #define CONFIG_MM_MAX_ORDER 10
 #endif
 
+/*
+ * Arenas: pools are cut from aligned runs of 2^CONFIG_MM_ARENA_ORDER pages
+ * claimed for pools only, so that the many small pools of the slab layer do
+ * not scatter over the heap and leave no room for large page-backed blocks
+ * (128 KiB with 4 KiB pages). An arena goes back to the common free lists when
+ * all its pages are free again. At least 1 and at most CONFIG_MM_MAX_ORDER.
+ */
+#ifndef CONFIG_MM_ARENA_ORDER
+#define CONFIG_MM_ARENA_ORDER 5
+#endif
+
 /* How many separate memory regions mm_add_region() accepts. */
 #ifndef CONFIG_MM_MAX_REGIONS
 #define CONFIG_MM_MAX_REGIONS 8
@@ -47,6 +58,10 @@
 #endif
 #ifndef CONFIG_MM_POOL_MIN_OBJECTS
 #define CONFIG_MM_POOL_MIN_OBJECTS 4
+#endif
+/* ... and whose unused tail is at most 1/2^CONFIG_MM_POOL_WASTE_SHIFT of it. */
+#ifndef CONFIG_MM_POOL_WASTE_SHIFT
+#define CONFIG_MM_POOL_WASTE_SHIFT 4
 #endif
 
 /*

@@ -45,6 +45,7 @@ struct mm_stats {
 	unsigned long nr_reports_by_kind[NR_MM_REPORTS];
 	unsigned int nr_caches; /* caches, kmalloc classes included */
 	size_t nr_pools; /* pools held by all caches */
+	size_t nr_arenas; /* arenas (runs of 2^CONFIG_MM_ARENA_ORDER pages) claimed for pools */
 	size_t nr_large; /* live page-backed kmalloc blocks */
 };
 
