@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * kernel/commands.c - the shell's commands: one table, one line per command,
- * and their handlers. A handler prints its own errors and returns 0 on success.
+ * and the handlers of help and exit. The allocator's handlers are in
+ * kernel/mm_commands.c, stress.c and selftest.c. A handler prints its own
+ * errors and returns 0 on success.
  */
 #include "lib.h"
+#include "mm_commands.h"
 #include "printk.h"
+#include "selftest.h"
 #include "shell.h"
+#include "stress.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_exit(int argc, char **argv);
@@ -14,6 +19,16 @@ const struct shell_command shell_commands[] = {
 	/* name, usage, fewest and most arguments, handler, help */
 	{ "help", "[command]", 0, 1, cmd_help, "list the commands, or show one" },
 	{ "exit", "[status]", 0, 1, cmd_exit, "stop the machine with status 0-255 (default 0)" },
+	{ "meminfo", "", 0, 0, cmd_meminfo, "the allocator's figures, like /proc/meminfo" },
+	{ "slabinfo", "", 0, 0, cmd_slabinfo, "every cache, like /proc/slabinfo" },
+	{ "buddyinfo", "", 0, 0, cmd_buddyinfo, "free page blocks per order in each region" },
+	{ "heapmap", "", 0, 0, cmd_heapmap, "one character per page: a picture of the heap" },
+	{ "kmalloc", "<size>", 1, 1, cmd_kmalloc, "allocate; print the address and ksize" },
+	{ "kfree", "<addr>", 1, 1, cmd_kfree, "free a block that kmalloc above returned" },
+	{ "cache", "<op> <name> [...]", 2, 4, cmd_cache, "create/alloc/free/destroy a cache" },
+	{ "shrink", "", 0, 0, cmd_shrink, "give every empty pool back to the page allocator" },
+	{ "stress", "<ops> [seed]", 1, 2, cmd_stress, "random kmalloc/kfree workload, checked" },
+	{ "selftest", "[seed]", 0, 1, cmd_selftest, "run the allocator's tests on this board" },
 };
 
 const size_t nr_shell_commands = ARRAY_SIZE(shell_commands);

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
  * kernel/main.c - the demo firmware's boot path: console, banner, RAM handed
- * to the allocator, then the console shell until someone types exit.
+ * to the allocator, the demo's objects, then the console shell until someone
+ * types exit. Built with -DCONFIG_BOOT_SELFTEST=1 (`make selftest`), the image
+ * runs the selftests instead of the demo and stops with their verdict.
  */
 #include <arch/arch.h>
 #include <mm/config.h>
 #include <mm/page_alloc.h>
 
+#include "demo.h"
 #include "printk.h"
+#include "selftest.h"
 #include "shell.h"
+
+/* 1: run the selftests right after the RAM is added, then stop: status 0 when
+ * all passed, 1 otherwise. The selftest image is built with it set. */
+#ifndef CONFIG_BOOT_SELFTEST
+#define CONFIG_BOOT_SELFTEST 0
+#endif
 
 #define BARESLAB_VERSION "0.1"
 
@@ -50,6 +60,9 @@ void kernel_main(void)
 	console_register(arch_console_putc); /* printk() goes to the board's UART */
 	printk("bareslab " BARESLAB_VERSION " on %s\n", arch_board_name()); /* banner */
 	add_ram_regions(); /* page allocator: every RAM region */
+	if (CONFIG_BOOT_SELFTEST)
+		arch_exit(selftest_run(SELFTEST_SEED) ? 1 : 0); /* selftest image: verdict */
+	demo_run(); /* caches of typical kernel objects, slabinfo, meminfo */
 	printk("type 'help' for commands\n");
 	arch_exit(shell_run(shell_commands, nr_shell_commands, arch_console_getc)); /* shell */
 }

@@ -205,5 +205,200 @@ else
         124 'help\nxyzzy\n' '^commands:' 'unknown command' "^$prompt\$"
 fi
 
+# ==== Allocator console commands (kernel/mm_commands.c, stress.c, selftest.c) ====
+# A separate block, in the same `check` format as the cases above. Every
+# command on every board: its output, and the bad-input cases, each of which
+# must print one error line, go straight back to the prompt and change nothing.
+
+# Whether case @1 runs under the BOOT_TESTS filter.
+selected() {
+    [[ -z $filter || $1 =~ $filter ]]
+}
+
+# The image's console output for input @1 (printf %b escapes), carriage
+# returns removed: for cases that need a value only a boot tells (an address,
+# a figure). Boots are deterministic, so the value holds in the next boot.
+console_output() {
+    printf '%b' "$1" | RUN_TIMEOUT=$timeout_default "$run" "$arch" "$image" 2>/dev/null | tr -d '\r'
+}
+
+# @1 as an extended regular expression that matches just that text.
+literal() {
+    sed 's/[][\.*^$()+?{}|/]/\\&/g' <<<"$1"
+}
+
+check 'the boot demo keeps typical kernel objects, then prints slabinfo and meminfo' 0 'exit\n' \
+    '^demo: 844 objects of 5 kinds allocated, [0-9]+ freed, [0-9]+ kept$' \
+    '+^slabinfo - version: 2.1$' '^task_struct +18 +[0-9]+ +1728 ' '+^inode_cache +80 ' \
+    '+^dentry +160 ' '+^buffer_head +150 ' '+^RegionTotal: +[0-9]+ kB$' '^Reports: +0$' \
+    "+^type 'help' for commands\$" "+^${prompt}exit\$"
+
+check 'help lists every allocator command' 0 'help\nexit\n' \
+    '^ +meminfo ' '+^ +slabinfo ' '+^ +buddyinfo ' '+^ +heapmap ' '+^ +kmalloc <size> ' \
+    '+^ +kfree <addr> ' '+^ +cache <op> <name> ' '+^ +shrink ' '+^ +stress <ops> \[seed\] ' \
+    '+^ +selftest \[seed\] '
+
+check 'meminfo prints the figures' 0 'meminfo\nexit\n' \
+    "^${prompt}meminfo\$" '+^RegionTotal: +[0-9]+ kB$' '+^MemTotal: +[0-9]+ kB$' \
+    '+^MemFree: +[0-9]+ kB$' '^Slab: +[1-9][0-9]* kB$' '^LiveBytes: +[1-9][0-9]* kB$' \
+    '^Allocations: +[0-9]+$' '+^Frees: +[0-9]+$' '+^Failures: +0$' '+^Reports: +0$' \
+    "+^${prompt}exit\$"
+
+check 'slabinfo lists the kmalloc classes and the demo caches' 0 'slabinfo\nexit\n' \
+    "^${prompt}slabinfo\$" '+^slabinfo - version: 2.1$' '+^# name ' '+^kmem_cache ' \
+    '^kmalloc-[0-9]+ ' '^task_struct +18 ' '^buffer_head +150 ' "+^${prompt}exit\$"
+
+check 'buddyinfo prints one line per region' 0 'buddyinfo\nexit\n' \
+    "^${prompt}buddyinfo\$" '+^region +base +order: +0 +1 +2 ' '+^Region 0 0x[0-9a-f]+ ' \
+    "^${prompt}exit\$"
+
+check 'heapmap draws the pages and a legend' 0 'heapmap\nexit\n' \
+    "^${prompt}heapmap\$" '+^heap map: one character per page of 4096 bytes$' \
+    '+^0x[0-9a-f]+ m+' '^0x[0-9a-f]+ [m.0-9@LP]+$' '^legend: m page descriptors' \
+    '+^ +L page-backed kmalloc block' "+^${prompt}exit\$"
+
+# The host build's heap moves from run to run (ASLR), so the address a boot
+# prints holds only on the boards; tests/unit/test_commands.c covers the host.
+name='kmalloc prints the address and ksize; kfree frees it once, then refuses it'
+if [[ $arch != host ]] && selected "$name"; then
+    addr=$(console_output 'kmalloc 100\nexit\n' |
+        sed -nE 's/^kmalloc\(100\) = (0x[0-9a-f]+), ksize [0-9]+$/\1/p')
+    addr=${addr:-0xnone}
+    check "$name" 0 "kmalloc 100\nkfree $addr\nkfree $addr\nmeminfo\nexit\n" \
+        "^${prompt}kmalloc 100\$" "+^kmalloc\\(100\\) = $addr, ksize (104|112)\$" \
+        "+^${prompt}kfree $addr\$" "+^kfree\\($addr\\): freed its 100 bytes\$" \
+        "+^${prompt}kfree $addr\$" "+^kfree: $addr is not a block" "+^${prompt}meminfo\$" \
+        '^Reports: +0$' "+^${prompt}exit\$"
+fi
+
+check 'kmalloc takes hex; 0 gives ZERO_SIZE_PTR; big sizes take whole pages' 0 \
+    'kmalloc 0x40\nkmalloc 0\nkmalloc 20000\nmeminfo\nexit\n' \
+    "^${prompt}kmalloc 0x40\$" '+^kmalloc\(64\) = 0x[0-9a-f]+, ksize 64$' \
+    "+^${prompt}kmalloc 0\$" '+^kmalloc\(0\) = 0x0+10: ZERO_SIZE_PTR, nothing to use or free$' \
+    "+^${prompt}kmalloc 20000\$" '+^kmalloc\(20000\) = 0x[0-9a-f]+000, ksize 20480$' \
+    "+^${prompt}meminfo\$" '^PageBacked: +20 kB$' \
+    '^LargeBlocks: +1$' "^${prompt}exit\$"
+
+check 'cache: create, alloc, free; destroy refused with a report while objects live' 0 \
+    'cache create foo 100\ncache alloc foo 10\ncache free foo 4\nslabinfo\ncache destroy foo\ncache free foo 6\ncache destroy foo\ncache alloc foo\nmeminfo\nexit\n' \
+    "^${prompt}cache create foo 100\$" '+^cache foo: 100-byte objects, (104|112) usable$' \
+    "+^${prompt}cache alloc foo 10\$" '+^cache foo: 10 objects, the last at 0x[0-9a-f]+; 10 live$' \
+    "+^${prompt}cache free foo 4\$" '+^cache foo: freed 4 objects; 6 live$' \
+    "+^${prompt}slabinfo\$" '^foo +6 +[0-9]+ +(104|112) ' \
+    "+^${prompt}cache destroy foo\$" '+^=+$' '+^BUG foo: destroy of a cache with live objects$' \
+    '+^Address: +0x' '+^Object: +none$' '+^Caller: +0x' '+^=+$' \
+    "+^cache destroy: refused: 'foo' has 6 live objects" "+^${prompt}cache free foo 6\$" \
+    '+^cache foo: freed 6 objects; 0 live$' "+^${prompt}cache destroy foo\$" \
+    '+^cache foo: destroyed$' "+^${prompt}cache alloc foo\$" "+^cache alloc: unknown cache 'foo'" \
+    "+^${prompt}meminfo\$" '^Reports: +1$' "+^${prompt}exit\$"
+
+check 'cache create takes an alignment; cache alloc and free default to one object' 0 \
+    'cache create al 100 0x100\ncache alloc al 3\ncache alloc al\ncache free al\nexit\n' \
+    "^${prompt}cache create al 100 0x100\$" '+^cache al: 100-byte objects, 256 usable$' \
+    '^cache al: 3 objects, the last at 0x[0-9a-f]*00; 3 live$' \
+    '^cache al: 1 object, the last at 0x[0-9a-f]*00; 4 live$' \
+    '^cache al: freed 1 object; 3 live$'
+
+check 'stress runs a checked random workload and frees everything' 0 \
+    'stress 5000 7\nstress 0x100\nexit\n' \
+    "^${prompt}stress 5000 7\$" '+^stress: 5000 ops, seed 7$' \
+    '+^stress: [0-9]+ kmalloc, [0-9]+ krealloc, [0-9]+ kfree, 0 failed; at most [0-9]+ blocks held$' \
+    '+^stress: 0 errors$' '+^RegionTotal:' '^slabinfo - version: 2.1$' \
+    "^${prompt}stress 0x100\$" '+^stress: 256 ops, seed 1$' '^stress: 0 errors$' \
+    "^${prompt}exit\$" '!^stress: error' '!^BUG '
+
+name='stress repeats the same run for the same seed'
+if selected "$name"; then
+    summary=$(console_output 'stress 3000 11\nexit\n')
+    summary=$(grep -E '^stress: [0-9]+ kmalloc' <<<"$summary" | head -1)
+    summary=$(literal "${summary:-no summary}")
+    check "$name" 0 'stress 3000 11\nstress 3000 11\nexit\n' \
+        "^${summary}\$" "^${summary}\$"
+fi
+
+check 'shrink gives the empty pools back, then has nothing left to give' 0 \
+    'stress 500\nshrink\nshrink\nexit\n' \
+    "^${prompt}shrink\$" '+^shrink: [1-9][0-9]* pages given back, [0-9]+ of [0-9]+ free$' \
+    "+^${prompt}shrink\$" '+^shrink: 0 pages given back, [0-9]+ of [0-9]+ free$'
+
+check 'selftest runs every test on the board, on top of the demo objects' 0 \
+    'selftest\nselftest 42\nexit\n' \
+    "^${prompt}selftest\$" '+^selftest: [0-9]+ tests$' '+^ok   kmalloc_alignment$' \
+    '^ok   exhaustion ' '^ok   random_model \(seed 20240601, ' '+^[0-9]+ passed, 0 failed$' \
+    '+^RegionTotal:' "^${prompt}selftest 42\$" '^ok   random_model \(seed 42, ' \
+    '+^[0-9]+ passed, 0 failed$' "^${prompt}exit\$" '!^FAIL' '!^BUG '
+
+# Bad input: each line prints one error and the next prompt follows at once;
+# meminfo afterwards must show the figures of a boot that saw none of it.
+bad_lines=(
+    'kmalloc 12x' 'kmalloc: bad size'
+    'kmalloc -1' 'kmalloc: bad size'
+    'kmalloc 99999999999999999999999' 'kmalloc: bad size'
+    'kmalloc' 'kmalloc: missing argument'
+    'kmalloc 1 2' 'kmalloc: too many arguments'
+    'kfree 0x1234' 'kfree: 0x1234 is not a block'
+    'kfree 0' 'kfree: 0 is not a block'
+    'kfree zz' 'kfree: bad address'
+    'kfree 1 2' 'kfree: too many arguments'
+    'cache bogus x' "cache: unknown operation 'bogus'"
+    'cache alloc nope' "cache alloc: unknown cache 'nope'"
+    'cache free nope 2' "cache free: unknown cache 'nope'"
+    'cache destroy nope' "cache destroy: unknown cache 'nope'"
+    'cache create x 0' 'cache create: the size must be above 0'
+    'cache create x 100 3' 'cache create: the size must be above 0, the alignment a power of two'
+    'cache create x 1O0' 'cache create: bad size'
+    'cache create abcdefghijklmnop 8' 'cache create: name longer than'
+    'cache alloc x 1 2' 'cache alloc: too many arguments'
+    'cache create a 1 2 3' 'cache: too many arguments'
+    'cache' 'cache: missing argument'
+    'stress' 'stress: missing argument'
+    'stress 0' 'stress: bad op count'
+    'stress 10 seed' 'stress: bad seed'
+    'selftest x' 'selftest: bad seed'
+    'selftest 1 2' 'selftest: too many arguments'
+    'meminfo now' 'meminfo: too many arguments'
+    'shrink 1' 'shrink: too many arguments'
+)
+name='bad input: one error line each, straight back to the prompt, nothing in the heap changed'
+if selected "$name"; then
+    base=$(console_output 'meminfo\nexit\n')
+    figure() { sed -nE "s/^$1: +([0-9]+).*/\\1/p" <<<"$base" | tail -1; }
+    input=''
+    pats=()
+    for ((i = 0; i < ${#bad_lines[@]}; i += 2)); do
+        input+="${bad_lines[i]}\n"
+        pats+=("+^${prompt}$(literal "${bad_lines[i]}")\$" "+^$(literal "${bad_lines[i + 1]}")")
+    done
+    pats[0]=${pats[0]#+} # the first prompt comes after the boot output
+    check "$name" 0 "${input}meminfo\nexit\n" "${pats[@]}" "+^${prompt}meminfo\$" \
+        "^MemUsed: +$(figure MemUsed) kB\$" "^LiveBytes: +$(figure LiveBytes) kB\$" \
+        "^Allocations: +$(figure Allocations)\$" "+^Frees: +$(figure Frees)\$" \
+        "+^Failures: +0\$" "+^Reports: +0\$" "+^${prompt}exit\$"
+fi
+
+# The selftest image runs the selftests at boot and stops. It sits next to
+# IMAGE; `make selftest` builds it first (nothing to do when it is up to date).
+name='the selftest image runs every selftest at boot and exits 0'
+if selected "$name"; then
+    image_dir=$(cd "$(dirname "$image")" && pwd)
+    out_dir=()
+    [[ $image_dir == "$root/build/$arch" ]] || out_dir=("O=$image_dir")
+    if make --no-print-directory -C "$root" ARCH="$arch" "${out_dir[@]}" selftest \
+        >"$tmp/make.log" 2>&1; then
+        demo_image=$image
+        image=$image_dir/selftest.elf
+        check "$name" 0 '' "^bareslab .* on $board\$" '^selftest: [0-9]+ tests$' \
+            '+^ok   kmalloc_alignment$' '^ok   random_model \(seed 20240601, ' \
+            '+^[0-9]+ passed, 0 failed$' '+^RegionTotal:' '!^FAIL' '!^demo:' "!^$prompt"
+        image=$demo_image
+    else
+        echo "FAIL $name: make ARCH=$arch selftest failed:"
+        tail -20 "$tmp/make.log" | sed 's/^/    | /'
+        failed=$((failed + 1))
+    fi
+fi
+
+# ==== End of the allocator console commands ====
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
