@@ -40,8 +40,14 @@ COMMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-proto
 FREESTANDING := -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
 	-fno-stack-protector
 
+# Allocator options (mm/include/mm/config.h). The demo firmware compiles the
+# debug layer in, so that its console can show red zones and poison at work;
+# no cache debugs unless asked. `make lib MM_CONFIG=` builds the plain library.
+MM_CONFIG ?= -DCONFIG_MM_DEBUG=1
+
 MM_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -Imm/include -Imm $(MM_CONFIG)
-KERNEL_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -I. -Ikernel -Imm/include
+KERNEL_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -I. -Ikernel -Imm/include \
+	$(MM_CONFIG)
 ARCH_CFLAGS := $(COMMON_CFLAGS) $(arch-cflags) $(arch-local-cflags) -I. -Iarch/$(ARCH) -Imm/include
 
 include mm/Makefile
@@ -50,6 +56,16 @@ include kernel/Makefile
 MM_OBJS := $(addprefix $(OUT)/mm/,$(mm-y))
 KERNEL_OBJS := $(addprefix $(OUT)/kernel/,$(kernel-y))
 ARCH_OBJS := $(addprefix $(OUT)/arch/$(ARCH)/,$(arch-y))
+
+# Every object depends on a stamp named after the options, so that a change
+# of MM_CONFIG, EXTRA_CFLAGS or the toolchain rebuilds what it affects.
+CONFIG_STAMP := $(OUT)/.config-$(shell echo '$(MM_CONFIG) $(EXTRA_CFLAGS) $(CROSS_COMPILE)' | \
+	md5sum | cut -c1-12)
+
+$(CONFIG_STAMP):
+	@mkdir -p $(OUT)
+	@rm -f $(OUT)/.config-*
+	@touch $@
 
 LIBMM := $(OUT)/libmm.a
 IMAGE := $(OUT)/bareslab.elf
@@ -65,22 +81,22 @@ lib: $(LIBMM)
 
 selftest: $(SELFTEST_IMAGE)
 
-$(OUT)/mm/%.o: mm/%.c
+$(OUT)/mm/%.o: mm/%.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(MM_CFLAGS) -c $< -o $@
 
-$(OUT)/kernel/%.o: kernel/%.c
+$(OUT)/kernel/%.o: kernel/%.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(OUT)/arch/$(ARCH)/%.o: arch/$(ARCH)/%.c
+$(OUT)/arch/$(ARCH)/%.o: arch/$(ARCH)/%.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ARCH_CFLAGS) -c $< -o $@
 
-$(OUT)/arch/$(ARCH)/%.o: arch/$(ARCH)/%.S
+$(OUT)/arch/$(ARCH)/%.o: arch/$(ARCH)/%.S $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $@")
 	$(Q)$(CC) $(ARCH_CFLAGS) -c $< -o $@
@@ -90,7 +106,7 @@ $(LIBMM): $(MM_OBJS)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(OUT)/kernel/main-selftest.o: kernel/main.c
+$(OUT)/kernel/main-selftest.o: kernel/main.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(KERNEL_CFLAGS) -DCONFIG_BOOT_SELFTEST=1 -c $< -o $@

@@ -5,6 +5,7 @@
  * kernel/mm_commands.c, stress.c and selftest.c. A handler prints its own
  * errors and returns 0 on success.
  */
+#include "debug_commands.h"
 #include "lib.h"
 #include "mm_commands.h"
 #include "printk.h"
@@ -29,6 +30,10 @@ const struct shell_command shell_commands[] = {
 	{ "shrink", "", 0, 0, cmd_shrink, "give every empty pool back to the page allocator" },
 	{ "stress", "<ops> [seed]", 1, 2, cmd_stress, "random kmalloc/kfree workload, checked" },
 	{ "selftest", "[seed]", 0, 1, cmd_selftest, "run the allocator's tests on this board" },
+	{ "validate", "", 0, 0, cmd_validate, "check every region, pool and free list" },
+	{ "leaks", "", 0, 0, cmd_leaks, "live objects by allocation site, biggest first" },
+	{ "misuse", "<kind>", 1, 1, cmd_misuse,
+	  "commit one heap bug on purpose and show its report" },
 };
 
 const size_t nr_shell_commands = ARRAY_SIZE(shell_commands);

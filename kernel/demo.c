@@ -27,7 +27,7 @@ struct demo_kind {
 
 static const struct demo_kind demo_kinds[] = {
 	{ "task_struct", 1728, SLAB_HWCACHE_ALIGN, 24, 4 },
-	{ "inode_cache", 600, 0, 120, 3 },
+	{ "inode_cache", 600, SLAB_STORE_USER, 120, 3 }, /* sites in `leaks` */
 	{ "dentry", 192, 0, 240, 3 },
 	{ "buffer_head", 104, 0, 300, 2 },
 	{ NULL, 0, 0, 160, 3 }, /* kmalloc, sizes from kmalloc_sizes[] */

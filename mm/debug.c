@@ -64,8 +64,8 @@ static const unsigned char *find_not(const void *p, int c, size_t n)
 }
 
 /* Report @kind for @obj, with its track, and count it. */
-static void debug_report(enum mm_report_kind kind, struct kmem_cache *s, void *obj, const void *bad,
-			 const char *detail, const void *caller)
+void debug_report(enum mm_report_kind kind, struct kmem_cache *s, void *obj, const void *bad,
+		  const char *detail, const void *caller)
 {
 	const struct mm_track *t = get_track(s, obj);
 	struct mm_report r;
@@ -166,8 +166,8 @@ static bool object_is_free(const struct kmem_cache *s, const void *obj)
 
 	if (has(s, SLAB_RED_ZONE))
 		return find_not(last, RED_INACTIVE, sizeof(void *)) == NULL;
-	if (has(s, SLAB_STORE_USER))
-		return t->free_serial > t->alloc_serial;
+	if (has(s, SLAB_STORE_USER)) /* never allocated, or freed since */
+		return t->alloc_serial == 0 || t->free_serial > t->alloc_serial;
 	return false;
 }
 
@@ -379,9 +379,12 @@ void mm_print_live(const struct mm_printer *p)
 		pr_ulong(p, g->objects, 10, 10);
 		pr(p, "  ");
 		if (g->site) {
+			int pad = 18 - 2 * (int)sizeof(void *);
+
 			pr(p, "0x");
-			pr_ulong(p, (uintptr_t)g->site, 16, 16);
-			pr(p, "  ");
+			pr_ulong(p, (uintptr_t)g->site, 16, 2 * (int)sizeof(void *));
+			while (pad-- > 0)
+				pr(p, " ");
 		} else {
 			pr(p, g->cache ? "(no site)           " : "(pages)             ");
 		}

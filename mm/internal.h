@@ -338,6 +338,8 @@ bool debug_free(struct kmem_cache *s, void *obj, const void *caller);
 void debug_init_object(struct kmem_cache *s, void *obj);
 unsigned int debug_check_object(struct kmem_cache *s, void *obj, bool free);
 size_t debug_object_size(const struct kmem_cache *s, const void *obj);
+void debug_report(enum mm_report_kind kind, struct kmem_cache *s, void *obj, const void *bad,
+		  const char *detail, const void *caller);
 
 static inline bool cache_debug(const struct kmem_cache *s)
 {
@@ -379,6 +381,12 @@ static inline size_t debug_object_size(const struct kmem_cache *s, const void *o
 {
 	(void)obj;
 	return s->size;
+}
+
+static inline void debug_report(enum mm_report_kind kind, struct kmem_cache *s, void *obj,
+				const void *bad, const char *detail, const void *caller)
+{
+	(void)kind, (void)s, (void)obj, (void)bad, (void)detail, (void)caller;
 }
 
 static inline bool cache_debug(const struct kmem_cache *s)

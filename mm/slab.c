@@ -236,7 +236,9 @@ void slab_free_bad(struct kmem_cache *s, struct page *pg, void *obj, const void 
 	bool exact;
 	unsigned int idx = obj_index(s, obj, &exact);
 
-	if (obj == pg->freelist)
+	if (obj == pg->freelist && cache_debug(s))
+		debug_report(MM_REPORT_DOUBLE_FREE, s, obj, NULL, "freed twice in a row", caller);
+	else if (obj == pg->freelist)
 		mm_report(MM_REPORT_DOUBLE_FREE, obj, obj, s, caller);
 	else if (idx < pg->fresh)
 		mm_report(MM_REPORT_INTERIOR_FREE, obj, pool_object(s, pool_base(s, obj), idx), s,

@@ -53,6 +53,9 @@
  * the magic of its kind XOR-ed with p itself, and anything else is passed to
  * kfree() to be reported. The header is only read where it is known to be
  * mapped: inside a region, or once the port has mapped any block at all.
+ * An aligned block's header must also name the page-backed kmalloc block
+ * around p. (A program could still forge a header in front of a pointer it
+ * then frees; one that writes where it should not can do worse anyway.)
  *
  * Context: thread-safe as long as the port's lock is (mm/port.h); the glue
  * itself keeps no state but its counters, which it updates atomically. No
@@ -103,7 +106,7 @@ struct big_header {
 	size_t len; /* bytes at base */
 };
 
-_Static_assert(sizeof(struct big_header) <= MM_MIN_ALIGN * 2, "a big header fits below q");
+_Static_assert(sizeof(struct big_header) <= PAGE_SIZE, "a header fits in the page below q");
 _Static_assert(KMALLOC_LARGEST <= PTRDIFF_MAX / 4, "request sizes below cannot overflow");
 
 static struct mm_libc_stats libc_stats;
@@ -341,11 +344,12 @@ static struct big_header *big_lookup(const void *q)
 	if (!owned && !__atomic_load_n(&mapping_used, __ATOMIC_RELAXED))
 		return NULL; /* nothing to read below q */
 	h = big_header_of(q);
-	if (h->magic == (BIG_ALIGNED_MAGIC ^ (uintptr_t)q))
-		return owned && (uintptr_t)q - (uintptr_t)h->base < h->len &&
-				       ksize(h->base) == h->len
-			       ? h
-			       : NULL;
+	if (h->magic == (BIG_ALIGNED_MAGIC ^ (uintptr_t)q)) {
+		/* It must name the page-backed kmalloc block around q. */
+		if (!owned || !page_aligned(h->base) || (uintptr_t)q - (uintptr_t)h->base >= h->len)
+			return NULL;
+		return ksize(h->base) == h->len ? h : NULL;
+	}
 	if (h->magic == (BIG_MAPPED_MAGIC ^ (uintptr_t)q))
 		return owned ? NULL : h;
 	return NULL;

@@ -400,5 +400,33 @@ fi
 
 # ==== End of the allocator console commands ====
 
+# ==== Debugging on the console (kernel/debug_commands.c) ====
+# Each misuse is reported in one SLUB-style block; the shell goes on and the
+# heap is intact after it (mm_validate() finds nothing).
+check 'misuse double-free: reported with the object, its cache and its sites' 0 \
+    'misuse double-free\nvalidate\nexit\n' \
+    '^={20,}$' '+^BUG victim: double free$' '^Object: +0x[0-9a-f]+, 48 bytes$' \
+    '^Allocated: by 0x[0-9a-f]+, event #[0-9]+$' '^Freed: +by 0x[0-9a-f]+' \
+    '^misuse: done; mm_validate\(\) finds 0 problems$' "^${prompt}validate$" '^validate: 0 problems$'
+check 'misuse overflow: the red zone report names the first bad byte' 0 \
+    'misuse overflow\nexit\n' \
+    '^BUG victim: write outside an object \(red zone overwritten\)$' \
+    '^Detail: +write past the end of the object$' '^First bad: 0x[0-9a-f]+ holds 0x78$' \
+    '^misuse: done; mm_validate\(\) finds 0 problems$'
+check 'misuse use-after-free and late-double-free are caught too' 0 \
+    'misuse use-after-free\nmisuse late-double-free\nexit\n' \
+    '^BUG victim: write to a freed object \(poison overwritten\)$' \
+    '^BUG victim: double free$' '+^Detail: +object is already free$'
+check 'misuse foreign, interior and wrong-cache are reported and ignored' 0 \
+    'misuse foreign\nmisuse interior\nmisuse wrong-cache\nvalidate\nexit\n' \
+    '^BUG kmalloc: free of a pointer the allocator does not own$' \
+    '^BUG victim: free of a pointer inside a block$' '^BUG victim: free to the wrong cache$' \
+    '^validate: 0 problems$'
+check 'misuse of an unknown kind is one error line' 0 'misuse nope\nexit\n' \
+    "^misuse: unknown kind 'nope'; one of: double-free" "+^${prompt}exit$"
+check 'leaks lists live objects by site, biggest first' 0 'leaks\nexit\n' \
+    '^ +bytes +objects +site +cache$' '+^ +[0-9]+ +[0-9]+ +0x[0-9a-f]+ +inode_cache$'
+# ==== End of debugging on the console ====
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

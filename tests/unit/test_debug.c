@@ -425,3 +425,22 @@ Test(validate, a_broken_tail_page_is_found)
 	virt_to_page(p + 2 * PAGE_SIZE)->head = NULL;
 	cr_assert_eq(mm_validate(), 1);
 }
+
+Test(debug_cache, leak_report_counts_only_live_objects_of_a_store_user_cache, .disabled = NO_DEBUG)
+{
+	struct kmem_cache *s = kmem_cache_create("tracked", 200, 0, SLAB_STORE_USER, NULL);
+	const struct mm_printer p = { write_text, NULL };
+	void *o[3];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL); /* one site */
+	kmem_cache_free(s, o[1]);
+	mm_print_live(&p);
+	/* Two live objects of 200 bytes at one site; the freed one and the
+	 * objects of the pool never handed out are not live. */
+	cr_assert_not_null(strstr(text, "       400         2  0x"), "%s", text);
+	cr_assert_null(strstr(text, "(no site)           tracked"), "%s", text);
+	kmem_cache_free(s, o[0]);
+	kmem_cache_free(s, o[2]);
+}
