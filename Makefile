@@ -19,12 +19,7 @@ else
 OUT := build/$(ARCH)
 endif
 
-V ?= 0
-ifeq ($(V),1)
-Q :=
-else
-Q := @
-endif
+include scripts/verbose.mk
 
 # The board: CROSS_COMPILE default, arch-cflags, arch-ldflags, arch-y, QEMU.
 include arch/$(ARCH)/Makefile

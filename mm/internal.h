@@ -477,6 +477,17 @@ static inline void account_free(struct kmem_cache *s)
 	s->nr_frees++;
 }
 
+/* Hand out @obj, the head of @pg's free list; @next becomes the head. */
+static inline void *pool_take(struct kmem_cache *s, struct page *pg, void *obj, void *next,
+			      size_t size)
+{
+	pg->freelist = next;
+	pg->inuse++;
+	account_alloc(s);
+	vg_alloc(obj, size, s->ctor != NULL);
+	return obj;
+}
+
 /**
  * __slab_alloc - take an object from @s. Unlocked.
  *
@@ -499,13 +510,9 @@ static inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, c
 		else
 			next = pool_carve(s, pg, obj);
 	}
-	pg->freelist = next;
-	pg->inuse++;
-	account_alloc(s);
 	if (cache_debug(s))
 		debug_alloc(s, obj, size, gfp, caller);
-	vg_alloc(obj, size, s->ctor != NULL);
-	return obj;
+	return pool_take(s, pg, obj, next, size);
 }
 
 /* slab_alloc - __slab_alloc(), unless mm_fail_nth() says this one fails. */
@@ -543,11 +550,7 @@ static inline void *slab_alloc_fast(struct kmem_cache *s, size_t size)
 		next = pool_object(s, pool_base(s, obj), pg->fresh++);
 		set_freepointer(s, next, NULL);
 	}
-	pg->freelist = next;
-	pg->inuse++;
-	account_alloc(s);
-	vg_alloc(obj, size, s->ctor != NULL);
-	return obj;
+	return pool_take(s, pg, obj, next, size);
 }
 
 /**

@@ -30,8 +30,6 @@ void arm_fault(const uint32_t *frame, uint32_t exc_return) __attribute__((noretu
 
 /* Polled UART0 (uart.c). */
 void uart_init(void);
-void uart_puts(const char *s);
-void uart_puthex(uint32_t v);
-void uart_putdec(uint32_t v);
+#include "../common/early_print.h" /* uart_puts, uart_puthex, uart_putdec */
 
 #endif /* ARCH_ARM_BOARD_H */

@@ -28,8 +28,6 @@ void riscv_trap(uint64_t cause, uint64_t epc, uint64_t tval, uint64_t sp, uint64
 
 /* Polled NS16550A (uart.c). */
 void uart_init(void);
-void uart_puts(const char *s);
-void uart_puthex(uint64_t v);
-void uart_putdec(uint64_t v);
+#include "../common/early_print.h" /* uart_puts, uart_puthex, uart_putdec */
 
 #endif /* ARCH_RISCV_BOARD_H */

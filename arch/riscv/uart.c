@@ -49,36 +49,3 @@ int arch_console_getc(void)
 		;
 	return *uart_reg(UART_RBR);
 }
-
-/* For reports that must not depend on kernel/ (traps): "\n" becomes "\r\n". */
-void uart_puts(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			arch_console_putc('\r');
-		arch_console_putc(*s);
-	}
-}
-
-void uart_puthex(uint64_t v)
-{
-	static const char digits[] = "0123456789abcdef";
-	int shift;
-
-	uart_puts("0x");
-	for (shift = 60; shift >= 0; shift -= 4)
-		arch_console_putc(digits[(v >> shift) & 0xf]);
-}
-
-void uart_putdec(uint64_t v)
-{
-	char buf[20];
-	int i = 0;
-
-	do {
-		buf[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (i)
-		arch_console_putc(buf[--i]);
-}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * arch/riscv/mem.c - memset, memcpy, memmove and memcmp: GCC may emit calls
+ * arch/common/mem.c - memset, memcpy, memmove and memcmp for the bare-metal
+ * boards (arm, riscv; the host has libc): GCC may emit calls
  * to them even in freestanding code (struct initializers and copies), and
  * nothing else in this libc-less image defines them.
  */
