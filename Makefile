@@ -48,6 +48,15 @@ ARCH_CFLAGS := $(COMMON_CFLAGS) $(arch-cflags) $(arch-local-cflags) -I. -Iarch/$
 include mm/Makefile
 include kernel/Makefile
 
+# bareslab as the C library's malloc (mm/libc/): libmm_libc.a is hosted code,
+# compiled against the board's C library (arch-libc-cflags: newlib-nano's or
+# picolibc's specs; nothing on host).
+include mm/libc/Makefile
+LIBC_CFLAGS := $(COMMON_CFLAGS) -fno-builtin $(arch-cflags) $(arch-libc-cflags) -Imm/include \
+	-Imm/libc $(MM_CONFIG)
+LIBC_OBJS := $(addprefix $(OUT)/mm/libc/,$(libc-y))
+LIBMM_LIBC := $(OUT)/libmm_libc.a
+
 MM_OBJS := $(addprefix $(OUT)/mm/,$(mm-y))
 KERNEL_OBJS := $(addprefix $(OUT)/kernel/,$(kernel-y))
 ARCH_OBJS := $(addprefix $(OUT)/arch/$(ARCH)/,$(arch-y))
@@ -67,7 +76,7 @@ IMAGE := $(OUT)/bareslab.elf
 # The same firmware, built to run the on-target selftests at boot and exit.
 SELFTEST_IMAGE := $(OUT)/selftest.elf
 
-.PHONY: all lib selftest run test bench deps help clean
+.PHONY: all lib lib-libc libc-image preload selftest run test bench deps help clean
 .DEFAULT_GOAL := all
 
 all: $(IMAGE)
@@ -75,6 +84,8 @@ all: $(IMAGE)
 lib: $(LIBMM)
 
 selftest: $(SELFTEST_IMAGE)
+
+lib-libc: $(LIBMM_LIBC)
 
 $(OUT)/mm/%.o: mm/%.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
@@ -100,6 +111,52 @@ $(LIBMM): $(MM_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
+
+$(OUT)/mm/libc/%.o: mm/libc/%.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(LIBC_CFLAGS) -c $< -o $@
+
+$(LIBMM_LIBC): $(LIBC_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+# The demo firmware linked with a C library (newlib-nano on arm, picolibc on
+# riscv): its console command `libc` runs kernel/libc_demo.c (printf of
+# floats, snprintf, strdup, qsort) with bareslab as the C library's malloc,
+# and the board's system glue arch/$(ARCH)/libc.c. No sbrk is linked.
+LIBC_IMAGE := $(OUT)/bareslab-libc.elf
+LIBC_DEMO_OBJS := $(addprefix $(OUT)/libc-demo/kernel/,$(kernel-libc-y)) \
+	$(addprefix $(OUT)/libc-demo/arch/,$(arch-libc-y))
+
+libc-image: $(LIBC_IMAGE)
+
+$(OUT)/libc-demo/kernel/%.o: kernel/%.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(COMMON_CFLAGS) $(arch-cflags) $(arch-libc-cflags) -I. -Ikernel -Imm/include \
+		-Imm/libc $(MM_CONFIG) -c $< -o $@
+
+$(OUT)/libc-demo/arch/%.o: arch/$(ARCH)/%.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(COMMON_CFLAGS) $(arch-cflags) $(arch-libc-cflags) -I. -Ikernel -Imm/include \
+		-Imm/libc $(MM_CONFIG) -c $< -o $@
+
+$(LIBC_IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBC_DEMO_OBJS) $(LIBMM_LIBC) $(LIBMM) $(arch-ldscript)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(arch-cflags) $(arch-libc-cflags) $(arch-libc-ldflags) -o $@ $(ARCH_OBJS) \
+		$(KERNEL_OBJS) $(LIBC_DEMO_OBJS) -Wl,--undefined=malloc $(LIBMM_LIBC) $(LIBMM) -lc -lgcc
+
+# build/host/libbareslab.so: bareslab as the malloc of Linux programs (LD_PRELOAD).
+ifeq ($(ARCH),host)
+PRELOAD_OUT := $(OUT)
+include arch/host/preload.mk
+else
+preload:
+	@echo "preload: the LD_PRELOAD library is built with ARCH=host" >&2; exit 1
+endif
 
 $(OUT)/kernel/main-selftest.o: kernel/main.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
@@ -141,6 +198,9 @@ help:
 	@echo '  all (default)  build the demo image $$(O)/bareslab.elf for ARCH'
 	@echo '  lib            build the allocator library $$(O)/libmm.a for ARCH'
 	@echo '  selftest       build $$(O)/selftest.elf: the firmware running its selftests at boot'
+	@echo '  lib-libc       build $$(O)/libmm_libc.a: bareslab as the C library'"'"'s malloc'
+	@echo '  libc-image     build $$(O)/bareslab-libc.elf: the demo with newlib/picolibc (command libc)'
+	@echo '  preload        ARCH=host: build $$(O)/libbareslab.so for LD_PRELOAD'
 	@echo '  run            build and boot the demo (QEMU, or a process for ARCH=host)'
 	@echo '  test           run every test (installs missing packages first)'
 	@echo '  bench          benchmark against glibc, jemalloc, mimalloc, tcmalloc (QUICK=1: short)'
@@ -157,4 +217,5 @@ help:
 clean:
 	rm -rf build
 
--include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d) $(OUT)/kernel/main-selftest.d
+-include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d) $(OUT)/kernel/main-selftest.d \
+	$(LIBC_OBJS:.o=.d) $(LIBC_DEMO_OBJS:.o=.d)

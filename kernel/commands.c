@@ -15,6 +15,7 @@
 
 static int cmd_help(int argc, char **argv);
 static int cmd_exit(int argc, char **argv);
+static int cmd_libc(int argc, char **argv);
 
 const struct shell_command shell_commands[] = {
 	/* name, usage, fewest and most arguments, handler, help */
@@ -34,6 +35,7 @@ const struct shell_command shell_commands[] = {
 	{ "leaks", "", 0, 0, cmd_leaks, "live objects by allocation site, biggest first" },
 	{ "misuse", "<kind>", 1, 1, cmd_misuse,
 	  "commit one heap bug on purpose and show its report" },
+	{ "libc", "", 0, 0, cmd_libc, "printf, strdup, qsort...: the C library on bareslab" },
 };
 
 const size_t nr_shell_commands = ARRAY_SIZE(shell_commands);
@@ -85,4 +87,20 @@ static int cmd_exit(int argc, char **argv)
 	}
 	shell_request_exit((int)status);
 	return 0;
+}
+
+/* kernel/libc_demo.c, in the image linked with a C library (bareslab-libc.elf);
+ * a null address in the others. */
+extern int libc_demo(void) __attribute__((weak));
+
+static int cmd_libc(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (!libc_demo) {
+		printk("libc: no C library in this image; boot bareslab-libc.elf (make "
+		       "libc-image)\n");
+		return 1;
+	}
+	return libc_demo();
 }

@@ -131,8 +131,9 @@ void kmalloc_up(void)
 
 	for (i = 0; i < NR_KMALLOC_CLASSES; i++) {
 		size_t size = kmalloc_class_size(i);
-		/* Power-of-two classes are aligned to their size, debug layout or not. */
-		size_t align = (size & (size - 1)) == 0 && size <= PAGE_SIZE ? size : 0;
+		/* Power-of-two classes are aligned to their size, the page-sized
+		 * ones to a page, debug layout or not. */
+		size_t align = size > PAGE_SIZE ? PAGE_SIZE : (size & (size - 1)) == 0 ? size : 0;
 
 		format_name(kmalloc_names[i], "kmalloc-", size);
 		kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], size, align, SLAB_KMALLOC,

@@ -24,6 +24,9 @@ qemu-system-misc              cmd:qemu-system-riscv64                           
 gcc                           cmd:gcc                                            run-host test bench
 gcc-multilib                  glob:/usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a   test
 libcriterion-dev              file:/usr/include/criterion/criterion.h            test
+python3                       cmd:python3                                        test
+git                           cmd:git                                            test
+cmake                         cmd:cmake                                          test
 valgrind                      cmd:valgrind                                       test bench
 cppcheck                      cmd:cppcheck                                       test
 clang-format                  cmd:clang-format                                   test

@@ -72,6 +72,8 @@ criterion_stage unit-64-debug-asan-ubsan make --no-print-directory -f tests/Make
 	OUT=build/tests/unit64-debug-san MM_CONFIG=-DCONFIG_MM_DEBUG=1 SANITIZE="$SAN" run
 plain_stage checks scripts/check-tree.sh
 plain_stage valgrind tests/valgrind/run.sh
+plain_stage libc-host tests/libc/run.sh
+plain_stage libc-boards tests/libc/boards.sh
 for arch in host arm riscv; do
 	if make --no-print-directory ARCH=$arch all >"$log_dir/build-$arch.log" 2>&1; then
 		plain_stage "boot-$arch" tests/boot/run.sh $arch build/$arch/bareslab.elf

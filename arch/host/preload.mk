@@ -13,11 +13,9 @@ PRELOAD_SO := $(PRELOAD_OUT)/libbareslab.so
 PRELOAD_DIR := $(PRELOAD_OUT)/preload
 PRELOAD_CC ?= gcc
 
-V ?= 0
-ifeq ($(V),1)
-Q :=
-else
-Q := @
+# Quiet unless V=1 (the top Makefile has set Q already).
+ifeq ($(origin Q),undefined)
+include scripts/verbose.mk
 endif
 
 include mm/Makefile
