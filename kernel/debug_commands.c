@@ -76,7 +76,7 @@ static void misuse_use_after_free(void)
 
 static void misuse_foreign(void)
 {
-	static char not_heap[16];
+	static char not_heap[16] = "not in the heap";
 
 	kfree(not_heap);
 }

@@ -60,7 +60,7 @@ plain_stage() {
 		grep -aE 'FAIL|fail' "$log" | head -40
 		[ "$f" -gt 0 ] || f=1
 	fi
-	echo "$name: $line"
+	case $line in "$name:"*) echo "$line" ;; *) echo "$name: $line" ;; esac
 	count "$name" "$p" "$f"
 }
 
