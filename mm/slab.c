@@ -217,7 +217,7 @@ void slab_free_slow(struct kmem_cache *s, struct page *pg, bool was_full)
 	if (pg->inuse == 0) {
 		if (!was_full)
 			list_del(&pg->lru);
-		if (s->nr_empty < CONFIG_MM_EMPTY_POOLS_KEPT) {
+		if (s->nr_empty + 1 <= CONFIG_MM_EMPTY_POOLS_KEPT) {
 			list_add(&pg->lru, &s->empty);
 			s->nr_empty++;
 		} else {

@@ -66,6 +66,9 @@ plain_stage() {
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 criterion_stage unit-64 make --no-print-directory -f tests/Makefile BITS=64 run
+# The build the benchmark measures: no lock, no hardening, so pools are carved lazily.
+criterion_stage unit-64-plain make --no-print-directory -f tests/Makefile BITS=64 \
+	OUT=build/tests/unit64-plain MM_CONFIG="-DCONFIG_MM_LOCKING=0 -DCONFIG_MM_HARDENED=0" run
 criterion_stage unit-64-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
 	OUT=build/tests/unit64-san SANITIZE="$SAN" run
 criterion_stage unit-64-debug-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
