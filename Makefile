@@ -76,7 +76,7 @@ IMAGE := $(OUT)/bareslab.elf
 # The same firmware, built to run the on-target selftests at boot and exit.
 SELFTEST_IMAGE := $(OUT)/selftest.elf
 
-.PHONY: all lib lib-libc libc-image preload selftest run test bench deps help clean
+.PHONY: all lib lib-libc libc-image preload selftest run test bench fuzz deps help clean
 .DEFAULT_GOAL := all
 
 all: $(IMAGE)
@@ -187,6 +187,10 @@ test: deps
 bench: deps
 	$(Q)scripts/bench.sh
 
+# Fuzz the allocator with libFuzzer for FUZZ_TIME seconds (default 30).
+fuzz: deps
+	$(Q)tests/fuzz/run.sh $(FUZZ_TIME)
+
 # Install what is missing (Debian packages), or say what to install.
 deps:
 	$(Q)scripts/deps.sh $(if $(filter run,$(MAKECMDGOALS)),run-$(ARCH),$(MAKECMDGOALS))
@@ -204,6 +208,7 @@ help:
 	@echo '  run            build and boot the demo (QEMU, or a process for ARCH=host)'
 	@echo '  test           run every test (installs missing packages first)'
 	@echo '  bench          benchmark against glibc, jemalloc, mimalloc, tcmalloc (QUICK=1: short)'
+	@echo '  fuzz           fuzz the allocator with libFuzzer (FUZZ_TIME=seconds, default 30)'
 	@echo '  deps           install the Debian packages the build and tests need'
 	@echo '  clean          remove build/'
 	@echo

@@ -22,7 +22,8 @@
  * finds them no more. Nothing else is changed: a broken list is reported, and
  * the allocator keeps using it.
  *
- * Context: the lock is held for the whole walk, O(pages + objects).
+ * Context: the lock is held for the whole walk: O(pages x caches + objects)
+ * (each cache's pools are counted in a walk of the descriptors of its own).
  */
 #include <mm/debug.h>
 #include "internal.h"

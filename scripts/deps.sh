@@ -3,7 +3,7 @@
 #
 # scripts/deps.sh - install the Debian packages a make goal needs, if missing.
 #
-#   scripts/deps.sh [GOAL...]    GOAL: run-arm run-riscv run-host test bench all
+#   scripts/deps.sh [GOAL...]    GOAL: run-arm run-riscv run-host test bench fuzz all
 #
 # No goal, or `deps`, means all; `run` means run-arm; other words (make goals
 # such as clean) need nothing. Silent when nothing is missing. Otherwise runs
@@ -27,6 +27,8 @@ libcriterion-dev              file:/usr/include/criterion/criterion.h           
 python3                       cmd:python3                                        test
 git                           cmd:git                                            test
 cmake                         cmd:cmake                                          test
+clang                         cmd:clang                                          test fuzz
+libclang-rt-dev               glob:/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a test fuzz
 valgrind                      cmd:valgrind                                       test bench
 cppcheck                      cmd:cppcheck                                       test
 clang-format                  cmd:clang-format                                   test
@@ -42,7 +44,7 @@ for arg in "${@:-all}"; do
     case $arg in
     deps | all) goals+=(all) ;;
     run) goals+=(run-arm) ;;
-    run-arm | run-riscv | run-host | test | bench) goals+=("$arg") ;;
+    run-arm | run-riscv | run-host | test | bench | fuzz) goals+=("$arg") ;;
     esac
 done
 

@@ -74,6 +74,7 @@ criterion_stage unit-64-asan-ubsan make --no-print-directory -f tests/Makefile B
 criterion_stage unit-64-debug-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
 	OUT=build/tests/unit64-debug-san MM_CONFIG=-DCONFIG_MM_DEBUG=1 SANITIZE="$SAN" run
 plain_stage checks scripts/check-tree.sh
+plain_stage fuzz tests/fuzz/run.sh 30
 plain_stage valgrind tests/valgrind/run.sh
 plain_stage libc-host tests/libc/run.sh
 plain_stage libc-boards tests/libc/boards.sh

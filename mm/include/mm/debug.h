@@ -41,7 +41,7 @@
  * mm_port_report() (caller NULL) and counted; a damaged pattern is rewritten
  * after its report, so each corruption is reported once.
  *
- * Context: takes the lock for the whole walk: O(pages + objects).
+ * Context: takes the lock for the whole walk: O(pages x caches + objects).
  * Return: the number of problems found; 0 for a sound heap.
  */
 int mm_validate(void);
