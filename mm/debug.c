@@ -290,6 +290,23 @@ static void live_add(const void *site, const char *cache, unsigned long objects,
 	nr_live_groups++;
 }
 
+static void swap_groups(struct live_group *a, struct live_group *b)
+{
+	const void *site = a->site;
+	const char *cache = a->cache;
+	unsigned long objects = a->objects;
+	size_t bytes = a->bytes;
+
+	a->site = b->site;
+	a->cache = b->cache;
+	a->objects = b->objects;
+	a->bytes = b->bytes;
+	b->site = site;
+	b->cache = cache;
+	b->objects = objects;
+	b->bytes = bytes;
+}
+
 /* Group the live objects of one pool of a SLAB_STORE_USER cache by site. */
 static void live_pool(struct kmem_cache *s, struct page *pg, uintptr_t base)
 {
@@ -361,14 +378,12 @@ void mm_print_live(const struct mm_printer *p)
 			live_add(NULL, s->name, s->nr_active, s->nr_active * kmem_cache_size(s));
 		}
 	}
-	/* Biggest first: insertion sort of at most NR_LIVE_GROUPS entries. */
-	for (i = 1; i < nr_live_groups; i++) {
-		struct live_group g = live_groups[i];
-
-		for (j = i; j > 0 && live_groups[j - 1].bytes < g.bytes; j--)
-			live_groups[j] = live_groups[j - 1];
-		live_groups[j] = g;
-	}
+	/* Biggest first: an exchange sort of at most NR_LIVE_GROUPS entries,
+	 * field by field (a struct copy may become a call to memcpy()). */
+	for (i = 0; i < nr_live_groups; i++)
+		for (j = i + 1; j < nr_live_groups; j++)
+			if (live_groups[j].bytes > live_groups[i].bytes)
+				swap_groups(&live_groups[i], &live_groups[j]);
 	mm_unlock();
 
 	pr(p, "     bytes   objects  site                cache\n");

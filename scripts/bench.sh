@@ -329,28 +329,41 @@ size_row() {
 say "== code size (-Os)"
 SIZE_ROWS=()
 SIZE_DETAIL=()
-# size_lib ARCH LABEL PREFIX CFLAGS LIBC: build libmm.a for ARCH at -Os, add its
-# row. LIBC supplies what libmm.a calls but does not define, if anything.
+# size_lib ARCH LABEL PREFIX CFLAGS LIBC VARIANT MM_CONFIG MEMBERS: build libmm.a
+# for ARCH at -Os with MM_CONFIG, add the row of VARIANT counting the archive
+# members MEMBERS (all when empty). LIBC supplies what libmm.a calls but does
+# not define, if anything.
 size_lib() {
-    local arch=$1 label=$2 prefix=$3 cflags=$4 libc=$5 dir=$OUT/size-$1 lib members ext
+    local arch=$1 label=$2 prefix=$3 cflags=$4 libc=$5 variant=$6 config=$7 members=$8
+    local dir=$OUT/size-$1-$6 lib ext
     if ! command -v "${prefix}gcc" >/dev/null; then
         note "code size for $arch skipped: ${prefix}gcc is missing"
         return
     fi
-    if ! make --no-print-directory lib ARCH="$arch" O="$dir" EXTRA_CFLAGS=-Os >"$OUT/logs/size-$arch.log" 2>&1; then
-        note "code size for $arch skipped: make lib ARCH=$arch failed (see $OUT/logs/size-$arch.log)"
+    if ! make --no-print-directory lib ARCH="$arch" O="$dir" EXTRA_CFLAGS=-Os MM_CONFIG="$config" \
+        >"$OUT/logs/size-$arch-$variant.log" 2>&1; then
+        note "code size for $arch $variant skipped: make lib failed (see $OUT/logs/size-$arch-$variant.log)"
         return
     fi
     lib=$dir/libmm.a
-    members=$("${prefix}ar" t "$lib" | tr '\n' ' ')
+    [ -n "$members" ] || members=$("${prefix}ar" t "$lib" | tr '\n' ' ')
     ext=$(needs "${prefix}nm" "$lib")
     if [ -n "$ext" ]; then
-        note "libmm.a for $arch calls ${ext% } (a freestanding library should need none); the linked size takes it from $(basename "$libc")"
+        note "libmm.a for $arch ($variant) calls ${ext% } (a freestanding library should need none); the linked size takes it from $(basename "$libc")"
     fi
-    size_row "bareslab libmm.a, $label" "$(size_sum "${prefix}size" "$lib" "$members")" \
+    size_row "bareslab $variant, $label" "$(size_sum "${prefix}size" "$lib" "$members")" \
         "$(linked_size "${prefix}gcc" "$cflags" -ffreestanding tests/bench/size_mm.c "$lib" ${ext:+"$libc"})" \
-        "all of libmm.a: ${members% }"
-    SIZE_DETAIL+=("$label: $("${prefix}size" "$lib" | awk 'NR > 1 { printf "%s%s %d+%d+%d", sep, $6, $1, $2, $3; sep = ", " }')")
+        "MM_CONFIG=\`${config:-(defaults)}\`: ${members% }"
+    SIZE_DETAIL+=("$label, $variant: $("${prefix}size" "$lib" | awk 'NR > 1 { printf "%s%s %d+%d+%d", sep, $6, $1, $2, $3; sep = ", " }')")
+}
+# The rows: the core (pages, pools, kmalloc) without and with hardening, then
+# with the statistics and validator, then with the debug layer compiled in.
+CORE_MEMBERS="port.o util.o page_alloc.o slab.o kmalloc.o"
+size_libs() {
+    size_lib "$@" core "-DCONFIG_MM_HARDENED=0" "$CORE_MEMBERS"
+    size_lib "$@" "core+hardening" "" "$CORE_MEMBERS"
+    size_lib "$@" "+stats+validate" "" "$CORE_MEMBERS stats.o validate.o"
+    size_lib "$@" "+debug" "-DCONFIG_MM_DEBUG=1" ""
 }
 # size_malloc LABEL PREFIX ARCH_FLAGS CFLAGS ARCHIVE: add the row of a C library's
 # malloc and free.
@@ -374,8 +387,8 @@ if command -v arm-none-eabi-gcc >/dev/null; then
     NEWLIB=$(arm-none-eabi-gcc $ARM_CFLAGS -print-file-name=libc.a)
 fi
 : >"$OUT/logs/size-link.log"
-size_lib arm "Cortex-M3" arm-none-eabi- "$ARM_CFLAGS" "${NEWLIB%.a}_nano.a"
-size_lib riscv "rv64imac" riscv64-unknown-elf- "$RV_CFLAGS" "$PICOLIBC"
+size_libs arm "Cortex-M3" arm-none-eabi- "$ARM_CFLAGS" "${NEWLIB%.a}_nano.a"
+size_libs riscv "rv64imac" riscv64-unknown-elf- "$RV_CFLAGS" "$PICOLIBC"
 if [ -n "$NEWLIB" ]; then
     for l in "$NEWLIB" "${NEWLIB%.a}_nano.a"; do
         size_malloc "newlib $(basename "$l") malloc+free, Cortex-M3" arm-none-eabi- "$ARM_CFLAGS" \
@@ -529,7 +542,7 @@ ELAPSED=$(($(date +%s) - START))
         say "## Code size"
         say
         say "Bytes at -Os, as \`size\` counts them (text includes read-only data). *Archive*: bareslab's whole"
-        say "libmm.a (\`make lib ARCH=... EXTRA_CFLAGS=-Os\`, default options); for a C library, the members"
+        say "libmm.a (\`make lib ARCH=... EXTRA_CFLAGS=-Os MM_CONFIG=...\`): the core is port, util, page_alloc, slab, kmalloc; for a C library, the members"
         say "that a link of malloc and free pulls in. *Linked*: the smallest program on the allocator"
         say "(tests/bench/size_mm.c: mm_add_region, kmalloc, kfree; tests/bench/size_libc.c: malloc, free)"
         say "linked with --gc-sections and no start code, its own few bytes included. What the platform"
