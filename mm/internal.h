@@ -240,7 +240,7 @@ void __free_pages_exact(struct mm_region *r, struct page *pg);
  * ones the allocation fast path reads; the rest only the slow paths.
  */
 struct kmem_cache {
-	struct page *active; /* pool allocations come from; never NULL (empty_pool) */
+	struct page *active; /* pool allocations come from, or NULL when it has none */
 	uintptr_t pool_mask; /* a pool's bytes - 1: pools are aligned to their size */
 	uintptr_t secret; /* XOR-ed into stored links when CONFIG_MM_HARDENED */
 	uintptr_t inverse; /* inverse of the stride's odd part mod 2^bits, for obj_index() */
@@ -303,7 +303,6 @@ static inline uintptr_t pool_base(const struct kmem_cache *s, const void *p)
 }
 
 /* Unlocked internals of slab.c. */
-extern struct page empty_pool; /* the active "pool" of a cache without one */
 extern bool slab_is_up;
 void slab_up(void);
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller);
@@ -497,7 +496,7 @@ static inline void *pool_take(struct kmem_cache *s, struct page *pg, void *obj, 
 static inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller)
 {
 	struct page *pg = s->active;
-	void *obj = pg->freelist;
+	void *obj = pg ? pg->freelist : NULL;
 	void *next;
 
 	if (unlikely(!obj))
@@ -534,11 +533,13 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, con
 static inline void *slab_alloc_fast(struct kmem_cache *s, size_t size)
 {
 	struct page *pg = s->active;
-	void *obj = pg->freelist;
-	void *next;
+	void *obj, *next;
 
 	if (IS_ENABLED(CONFIG_MM_DEBUG) && (cache_debug(s) || mm_fail_countdown))
 		return NULL;
+	if (unlikely(!pg))
+		return NULL;
+	obj = pg->freelist;
 	if (unlikely(!obj))
 		return NULL;
 	next = get_freepointer(s, obj);

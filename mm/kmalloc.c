@@ -58,10 +58,9 @@ _Static_assert((CONFIG_MM_KMALLOC_MAX & (CONFIG_MM_KMALLOC_MAX - 1)) == 0 &&
 #define SI16(n) SI4(n), SI4((n) + 4), SI4((n) + 8), SI4((n) + 12)
 #define SI64(n) SI16(n), SI16((n) + 16), SI16((n) + 32), SI16((n) + 48)
 
-/* Before slab_up() every class has no pool, so the fast path always misses. */
-static struct kmem_cache kmalloc_caches[NR_KMALLOC_CLASSES] = {
-	[0 ... NR_KMALLOC_CLASSES - 1] = { .active = &empty_pool },
-};
+/* Zeroed (.bss, not .data): before slab_up() every class has no active
+ * pool, so the fast path always misses. */
+static struct kmem_cache kmalloc_caches[NR_KMALLOC_CLASSES];
 
 /* size_cache[(size - 1) / 8]: the cache of sizes 1 .. KMALLOC_TABLE_MAX. */
 #define SC(n) &kmalloc_caches[SI(n)]

@@ -46,20 +46,17 @@
  * - pool freelist == NULL  <=>  inuse == objects (full)
  * - inuse == 0 and not active  =>  on s->empty (never on s->partial)
  * - s->nr_active == sum of inuse over the cache's pools
- * - s->active == &empty_pool only before the first pool and after a shrink
+ * - s->active == NULL only before the first pool and after a shrink
  *
  * Context: every public call takes the port lock; the functions marked
  * "unlocked" in internal.h are called with it held.
  */
 #include "internal.h"
 
-/* The active "pool" of a cache that has none: never has a free object. */
-struct page empty_pool = { .state = PG_none };
-
 LIST_HEAD_DEFINE(slab_caches);
 
 /* Caches made by kmem_cache_create() take their descriptors from here. */
-static struct kmem_cache kmem_cache_boot = { .active = &empty_pool };
+static struct kmem_cache kmem_cache_boot;
 
 bool slab_is_up;
 
@@ -382,7 +379,7 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 	MM_BUG_ON(order < 0);
 
 	mm_memset(s, 0, sizeof(*s)); /* not "*s = (struct ...){}": that may call memset() */
-	s->active = &empty_pool;
+	s->active = NULL;
 	s->size = (unsigned int)l.stride;
 	s->offset = l.offset;
 	s->red_left = l.red_left;
@@ -567,8 +564,8 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 		n++;
 	}
 	pg = s->active;
-	if (pg != &empty_pool && pg->inuse == 0) {
-		s->active = &empty_pool;
+	if (pg && pg->inuse == 0) {
+		s->active = NULL;
 		discard_pool(s, pg);
 		n++;
 	}

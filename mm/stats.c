@@ -35,7 +35,7 @@ static unsigned long cache_active_pools(const struct kmem_cache *s)
 {
 	unsigned long n = s->nr_pools - s->nr_empty;
 
-	if (s->active != &empty_pool && s->active->inuse == 0)
+	if (s->active && s->active->inuse == 0)
 		n--;
 	return n;
 }

@@ -262,7 +262,7 @@ static void check_cache(struct kmem_cache *s)
 		corrupt(s, s, "cache's pool count disagrees with its pools");
 	if (active != s->nr_active)
 		corrupt(s, s, "cache's live object count disagrees with its pools");
-	if (s->active != &empty_pool && (s->active->state != PG_slab || s->active->slab_cache != s))
+	if (s->active && (s->active->state != PG_slab || s->active->slab_cache != s))
 		corrupt(s->active, s, "active pool is not the cache's");
 	check_list(s, &s->partial, false, &partial);
 	check_list(s, &s->empty, true, &empty);
