@@ -554,6 +554,19 @@ static inline void *slab_alloc_fast(struct kmem_cache *s, size_t size)
 	return pool_take(s, pg, obj, next, size);
 }
 
+/* Push @obj on the free list of its pool @pg, whose head was @head. */
+static inline void pool_put(struct kmem_cache *s, struct page *pg, void *obj, void *head)
+{
+	vg_free(obj);
+	set_freepointer(s, obj, head);
+	pg->freelist = obj;
+	pg->inuse--;
+	account_free(s);
+	/* Only a pool that was full or is now empty changes lists. */
+	if (unlikely(pg != s->active) && (!head || pg->inuse == 0))
+		slab_free_slow(s, pg, !head);
+}
+
 /**
  * slab_free_fast - push @obj on the free list of its pool @pg, or return false
  * for the slow path to check and report (nothing changed). Unlocked.
@@ -566,14 +579,7 @@ static inline bool slab_free_fast(struct kmem_cache *s, struct page *pg, void *o
 		return false;
 	if (IS_ENABLED(CONFIG_MM_DEBUG) && cache_debug(s))
 		return false;
-	vg_free(obj);
-	set_freepointer(s, obj, head);
-	pg->freelist = obj;
-	pg->inuse--;
-	account_free(s);
-	/* Only a pool that was full or is now empty changes lists. */
-	if (unlikely(pg != s->active) && (!head || pg->inuse == 0))
-		slab_free_slow(s, pg, !head);
+	pool_put(s, pg, obj, head);
 	return true;
 }
 
@@ -593,13 +599,7 @@ static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, c
 	}
 	if (cache_debug(s) && !debug_free(s, obj, caller))
 		return;
-	vg_free(obj);
-	set_freepointer(s, obj, head);
-	pg->freelist = obj;
-	pg->inuse--;
-	account_free(s);
-	if (unlikely(pg != s->active) && (!head || pg->inuse == 0))
-		slab_free_slow(s, pg, !head);
+	pool_put(s, pg, obj, head);
 }
 
 /* kmalloc.c: the size-class caches, set up by slab_up(). */
