@@ -3,9 +3,9 @@
  * mm/slab.c - object caches: pools of equal blocks cut from runs of pages.
  *
  * A cache takes its memory from the page allocator a pool at a time: a run of
- * 2^order pages, aligned to its own size, whose first page descriptor is the
- * pool's header. Nothing is stored inside the pool but the objects and, in
- * free objects, the link to the next free one:
+ * 2^order pages inside an arena (page_alloc.c), aligned to its own size, whose
+ * first page descriptor is the pool's header. Nothing is stored inside the
+ * pool but the objects and, in free objects, the link to the next free one:
  *
  *   struct page (head)            the pool: PAGE_SIZE << order bytes
  *   +----------------+            +-------+-------+-------+-------+-----+----+
@@ -18,7 +18,8 @@
  *
  * A free object's link sits at s->offset: its first word, or just past the
  * object when the cache has a constructor (the link must not overwrite what
- * the constructor set up). With CONFIG_MM_HARDENED the stored link is
+ * the constructor set up) or debug flags (layout in <mm/poison.h>). With
+ * CONFIG_MM_HARDENED the stored link is
  *     next ^ s->secret ^ (address of the link),
  * so an overflow that writes a plausible pointer decodes to garbage, and a
  * decoded link must lie in the same pool as the object holding it.
@@ -27,16 +28,19 @@
  * object on its free list; when the list would run dry, the next never-used
  * object (index fresh) is carved and becomes the list. So a pool costs O(1)
  * to start, whatever its size, and the free list is empty only when the
- * pool is full.
+ * pool is full. With CONFIG_MM_RANDOM a new pool is carved whole instead and
+ * its objects linked in a random order (pool_shuffle()).
  *
  * Pool states, and where each pool is kept:
  *
- *            alloc: free list runs dry                 free: inuse becomes 0
- *   active ---------------------------> full  partial --------------------> empty
- *   (s->active,  <---- slow path takes a partial pool,    (s->partial)  <---  (s->empty, at most
- *    no list)          else an empty one, else a new one                alloc  CONFIG_MM_EMPTY_POOLS_KEPT;
- *                                                                              beyond that the pages
- *   full (no list) --free--> partial                                          go back at once)
+ *                alloc: the free list runs dry
+ *   active (s->active, on no list) ---------------> full (on no list)
+ *      ^                                              |
+ *      | the slow path takes the oldest partial       | free
+ *      | pool, else an empty one, else a new one      v
+ *   empty (s->empty) <---------------------------- partial (s->partial, tail: newest)
+ *      at most CONFIG_MM_EMPTY_POOLS_KEPT;  free: inuse becomes 0
+ *      beyond that the pages go back at once
  *
  * The active pool stays active until it is full, whatever its fill; so an
  * alloc/free pair on an idle cache touches no list. A full pool is on no list:
