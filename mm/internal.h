@@ -527,7 +527,8 @@ static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, con
 /**
  * slab_alloc_fast - pop the active pool's free list, or return NULL for the
  * slow path to do everything (nothing changed): no free object, a link that
- * is NULL (carve) or leaves the pool (report), a debug cache, a failure to inject.
+ * is NULL (carve a batch) or leaves the pool (report), a debug cache, a
+ * failure to inject.
  * Unlocked.
  */
 static inline void *slab_alloc_fast(struct kmem_cache *s, size_t size)
@@ -543,14 +544,8 @@ static inline void *slab_alloc_fast(struct kmem_cache *s, size_t size)
 	if (unlikely(!obj))
 		return NULL;
 	next = get_freepointer(s, obj);
-	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) > s->pool_mask)) {
-		/* The list ran dry: carve the next object here, unless it needs
-		 * a constructor, or the link was not NULL but corrupt. */
-		if (next || s->ctor || pg->fresh >= s->objects)
-			return NULL;
-		next = pool_object(s, pool_base(s, obj), pg->fresh++);
-		set_freepointer(s, next, NULL);
-	}
+	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) > s->pool_mask))
+		return NULL;
 	return pool_take(s, pg, obj, next, size);
 }
 

@@ -24,11 +24,11 @@
  * so an overflow that writes a plausible pointer decodes to garbage, and a
  * decoded link must lie in the same pool as the object holding it.
  *
- * Objects are carved lazily, as CPython's obmalloc does: a new pool has one
- * object on its free list; when the list would run dry, the next never-used
- * object (index fresh) is carved and becomes the list. So a pool costs O(1)
- * to start, whatever its size, and the free list is empty only when the
- * pool is full. With CONFIG_MM_RANDOM a new pool is carved whole instead and
+ * Objects are carved lazily, as CPython's obmalloc does: a new pool has a
+ * batch of up to 16 objects on its free list; when the list would run dry,
+ * the next batch of never-used objects (from index fresh) is carved and
+ * becomes the list. So a pool costs O(1) to start, whatever its size, and the
+ * free list is empty only when the pool is full. With CONFIG_MM_RANDOM a new pool is carved whole instead and
  * its objects linked in a random order (pool_shuffle()).
  *
  * Pool states, and where each pool is kept:
@@ -78,20 +78,34 @@ static void init_object(struct kmem_cache *s, void *obj)
 		debug_init_object(s, obj);
 }
 
+/* Objects pool_carve() carves at once: the fast path hands them out, and the
+ * slow path comes back once per batch, not once per object. */
+#define CARVE_BATCH 16
+
 /*
- * pool_carve - carve the next never-used object of the pool holding @near.
- * Return: the object, its link set to NULL; NULL when all are carved.
+ * pool_carve - carve up to CARVE_BATCH never-used objects of the pool holding
+ * @near and link them in address order.
+ * Return: the first of them (the last one's link is NULL); NULL when every
+ * object of the pool is carved already.
  */
 void *pool_carve(struct kmem_cache *s, struct page *pg, const void *near)
 {
-	void *obj;
+	uintptr_t base = pool_base(s, near);
+	unsigned int first = pg->fresh, i;
+	void *next = NULL;
 
-	if (pg->fresh >= s->objects)
+	if (first >= s->objects)
 		return NULL;
-	obj = pool_object(s, pool_base(s, near), pg->fresh++);
-	init_object(s, obj);
-	set_freepointer(s, obj, NULL);
-	return obj;
+	i = s->objects - first < CARVE_BATCH ? s->objects : first + CARVE_BATCH;
+	pg->fresh = (uint16_t)i;
+	while (i-- > first) {
+		void *obj = pool_object(s, base, i);
+
+		init_object(s, obj);
+		set_freepointer(s, obj, next);
+		next = obj;
+	}
+	return next;
 }
 
 static unsigned int gcd(unsigned int a, unsigned int b)
