@@ -279,17 +279,23 @@ static struct page *alloc_block(unsigned int order, bool pools, struct mm_region
 	return NULL;
 }
 
-/* Zero the descriptors of @n pages from @pg, except the arena each page is in. */
+/*
+ * Reset the descriptors of a block of @n pages at @pg before it goes back
+ * free: its first page entirely but for its arena, the others' state only
+ * (a free block's inner pages are PG_none; nothing reads the rest of them).
+ */
 static void clear_pages(struct page *pg, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		uint8_t arena = pg[i].arena;
-
-		mm_memset(&pg[i], 0, sizeof(*pg));
-		pg[i].arena = arena;
-	}
+	pg->freelist = NULL;
+	pg->slab_cache = NULL;
+	pg->inuse = 0;
+	pg->fresh = 0;
+	pg->order = 0;
+	pg->state = PG_none;
+	for (i = 1; i < n; i++)
+		pg[i].state = PG_none;
 }
 
 /* Mark the first @nr pages at @pg allocated with @order; return their address. */
