@@ -52,6 +52,9 @@ else
     MODE="full ($RUNS timed runs)"
 fi
 HEAP_WORKLOADS="pair32 lifo64 fifo64 kcache mixed kcache-small mixed-small"
+# On the rv64 board: the small traces (the issue's), then the full-size churns.
+TARGET_WORKLOADS="kcache-small mixed-small pair32 kcache mixed"
+[ "$QUICK" = 1 ] && TARGET_WORKLOADS="kcache-small mixed-small"
 
 START=$(date +%s)
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
@@ -237,14 +240,15 @@ TARGET_BUILT=()
 if ! command -v qemu-system-riscv64 >/dev/null || ! command -v riscv64-unknown-elf-gcc >/dev/null; then
     note "on-target figures skipped: needs qemu-system-riscv64 and riscv64-unknown-elf-gcc"
 else
-    for v in bareslab bareslab-hardened; do
-        case " $ALLOCATORS " in *" $v "*) ;; *) continue ;; esac
+    # picolibc: the same image with picolibc's malloc in the measured pass.
+    for v in bareslab bareslab-hardened picolibc; do
+        [ $v = picolibc ] || case " $ALLOCATORS " in *" $v "*) ;; *) continue ;; esac
         if ! build "$OUT/target-$v/bench.elf" >"$OUT/logs/build-target-$v.log" 2>&1; then
             note "on-target $v skipped: the image did not build (see $OUT/logs/build-target-$v.log)"
             continue
         fi
         TARGET_BUILT+=("$v")
-        for w in $WORKLOADS; do
+        for w in $TARGET_WORKLOADS; do
             log=$OUT/logs/target-$v.$w.log
             if ! printf '%s\n' "$w" | timeout 300 qemu-system-riscv64 -M virt -m 128M -bios none \
                 -nographic -icount shift=0 -kernel "$OUT/target-$v/bench.elf" >"$log" 2>&1; then
@@ -523,7 +527,8 @@ ELAPSED=$(($(date +%s) - START))
         say "tests/bench/target.c replays each trace on the bare board (one boot per workload, so a fresh"
         say "allocator; libmm.a from \`make lib ARCH=riscv\` at -O2 with the same MM_CONFIG as on the host),"
         say "reading \`minstret\` around every op under \`qemu-system-riscv64 -icount shift=0\` (exact and"
-        say "repeatable), once against an allocator that does nothing and once against kmalloc/kfree."
+        say "repeatable), once against an allocator that does nothing and once against kmalloc/kfree"
+        say "(\`picolibc\`: against picolibc's malloc/free, in an image built the same way, its sbrk given the same region)."
         say "*Instructions/op*: the difference of the two totals over the op count. *Worst*: the largest single"
         say "ALLOC or FREE after the first op (its index in the trace in brackets), less the null pass's cost of"
         say "one op. *First ALLOC*: op 0, where bareslab sets its caches up."
@@ -531,7 +536,7 @@ ELAPSED=$(($(date +%s) - START))
         say "| build | workload | instructions/op | worst ALLOC (op) | worst FREE (op) | first ALLOC |"
         say "| --- | --- | ---: | ---: | ---: | ---: |"
         for v in "${TARGET_BUILT[@]}"; do
-            for w in $WORKLOADS; do
+            for w in $TARGET_WORKLOADS; do
                 log=$OUT/logs/target-$v.$w.log
                 say "| $v | \`$w\` | $(field target instructions_per_op "$log") | $(field target worst_alloc "$log") ($(field target worst_alloc_op "$log")) | $(field target worst_free "$log") ($(field target worst_free_op "$log")) | $(field target first_alloc "$log") |"
             done

@@ -21,6 +21,10 @@
  * are over every later op.
  *
  * One workload per boot, so every replay starts from a fresh allocator.
+ *
+ * Built with -DTARGET_LIBC=1 (and picolibc), the second pass replays against
+ * picolibc's malloc and free instead, whose sbrk() here hands out the same
+ * region: the two images are built and measured the same way.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +36,15 @@
 #include <mm/slab.h>
 
 #include "trace.h"
+
+#ifndef TARGET_LIBC
+#define TARGET_LIBC 0
+#endif
+
+/* The C library's allocator, in the TARGET_LIBC image only. */
+void *malloc(size_t size);
+void free(void *p);
+void *sbrk(ptrdiff_t incr);
 
 /* Bytes of the heap region given to bareslab; the trace is stored below it. */
 #define TARGET_HEAP_BYTES ((size_t)32 << 20)
@@ -133,13 +146,33 @@ __attribute__((noinline)) static void null_free(void *p)
 
 __attribute__((noinline)) static void *mm_alloc(size_t size)
 {
-	return kmalloc(size, GFP_KERNEL);
+	return TARGET_LIBC ? malloc(size) : kmalloc(size, GFP_KERNEL);
 }
 
 __attribute__((noinline)) static void mm_free(void *p)
 {
-	kfree(p);
+	if (TARGET_LIBC)
+		free(p);
+	else
+		kfree(p);
 }
+
+/* The C library's malloc grows its heap through sbrk(): the same region
+ * bareslab gets in the other image. */
+static uintptr_t brk_now, brk_end;
+
+void *sbrk(ptrdiff_t incr)
+{
+	uintptr_t old = brk_now;
+
+	if (incr < 0 || (uintptr_t)incr > brk_end - brk_now)
+		return (void *)-1;
+	brk_now += (uintptr_t)incr;
+	return (void *)old;
+}
+
+/* picolibc keeps errno in thread-local storage, addressed from tp. */
+static char tls_block[64] __attribute__((aligned(16)));
 
 static void note_op(struct pass *p, unsigned int kind, uint64_t i, uint64_t n)
 {
@@ -252,8 +285,13 @@ void kernel_main(void)
 	if (it.stats.checksum != w->ref_checksum || it.stats.nr_ops != w->ref_ops)
 		fail("the trace differs from WORKLOADS.md");
 
-	if (mm_add_region((void *)bump_end, TARGET_HEAP_BYTES) != 0)
+	if (TARGET_LIBC) {
+		__asm__ volatile("mv tp, %0" : : "r"(tls_block) : "memory");
+		brk_now = bump_end;
+		brk_end = bump_end + TARGET_HEAP_BYTES;
+	} else if (mm_add_region((void *)bump_end, TARGET_HEAP_BYTES) != 0) {
 		fail("mm_add_region refused the heap");
+	}
 
 	run_pass(&null_pass, ops, st.nr_ops, slots, null_alloc, null_free);
 	run_pass(&mm_pass, ops, st.nr_ops, slots, mm_alloc, mm_free);
