@@ -164,10 +164,12 @@ static bool object_is_free(const struct kmem_cache *s, const void *obj)
 	const struct mm_track *t = get_track(s, obj);
 	const unsigned char *last = (const unsigned char *)obj + area_size(s) - sizeof(void *);
 
-	if (has(s, SLAB_RED_ZONE))
-		return find_not(last, RED_INACTIVE, sizeof(void *)) == NULL;
+	/* The serial numbers first: an overflow may write anything into the
+	 * red zone, the RED_INACTIVE pattern too, but not into the track. */
 	if (has(s, SLAB_STORE_USER)) /* never allocated, or freed since */
 		return t->alloc_serial == 0 || t->free_serial > t->alloc_serial;
+	if (has(s, SLAB_RED_ZONE))
+		return find_not(last, RED_INACTIVE, sizeof(void *)) == NULL;
 	return false;
 }
 

@@ -444,3 +444,16 @@ Test(debug_cache, leak_report_counts_only_live_objects_of_a_store_user_cache, .d
 	kmem_cache_free(s, o[0]);
 	kmem_cache_free(s, o[2]);
 }
+
+Test(debug, an_overflow_writing_the_free_pattern_is_still_an_overflow, .disabled = NO_DEBUG)
+{
+	char *p;
+
+	make_witnesses();
+	p = kmalloc(40, GFP_KERNEL);
+	/* Past the end, the bytes a free object's red zone holds: with the
+	 * track's serial numbers the object is still known to be live. */
+	memset(p + 40, RED_INACTIVE, virt_to_page(p)->slab_cache->offset - 40);
+	kfree(p);
+	expect_one_report(MM_REPORT_RED_ZONE);
+}
