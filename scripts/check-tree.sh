@@ -5,10 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-passed=0
-failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -30; failed=$((failed + 1)); }
+. scripts/tally.sh
 
 # 1. mm/ includes no libc header beyond the freestanding ones.
 # (mm/valgrind.h may include valgrind's client-request header: inline asm, no library.)

@@ -36,14 +36,7 @@ cd "$(dirname "$0")/../.."
 
 log_dir=build/test-logs
 mkdir -p "$log_dir"
-passed=0
-failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() {
-    echo "FAIL $1"
-    [ -n "${2:-}" ] && printf '%s\n' "$2" | head -30
-    failed=$((failed + 1))
-}
+. scripts/tally.sh
 
 # What a C library's allocator leaves in an image: sbrk in any spelling,
 # newlib's free list, arena and statistics, picolibc's free list and heap top.

@@ -40,14 +40,7 @@ unset LD_PRELOAD BARESLAB_STATS
 python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 
-passed=0
-failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() {
-    echo "FAIL $1"
-    [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20
-    failed=$((failed + 1))
-}
+. scripts/tally.sh
 
 # run MODE NAME CMD... - run CMD in a fresh $scratch/run; keep its stdout,
 # stderr, exit status and wall time in $scratch/NAME.MODE.*

@@ -21,14 +21,7 @@ threads_bin=build/host/tests/libc/threads
 log_dir=build/test-logs
 mkdir -p "$log_dir"
 
-passed=0
-failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() {
-    echo "FAIL $1"
-    [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20
-    failed=$((failed + 1))
-}
+. scripts/tally.sh
 
 # Sum of one meminfo figure over every "bareslab[pid]: NAME: value" line of a file.
 figure() {
