@@ -276,29 +276,33 @@ static inline size_t round_up(size_t x, size_t a)
  * pool_order - pages per pool, as an order, for objects of @size bytes.
  *
  * The smallest order from CONFIG_MM_POOL_MIN_ORDER that holds at least
- * CONFIG_MM_POOL_MIN_OBJECTS objects and leaves under 1/16 of the pool
- * unused. When no order up to MM_POOL_MAX_ORDER does, the one there that
- * wastes the smallest share; when not even one object fits there, the
- * smallest order that holds one. -1 when none up to MAX_ORDER does.
+ * CONFIG_MM_POOL_MIN_OBJECTS objects and leaves at most
+ * 1/2^CONFIG_MM_POOL_WASTE_SHIFT of the pool unused. When no order up to
+ * MM_POOL_MAX_ORDER does, the one there that wastes the smallest share, among
+ * those holding CONFIG_MM_POOL_MIN_OBJECTS objects if any do; when not even
+ * one object fits there, the smallest order that holds one. -1 when none up
+ * to MAX_ORDER does.
  */
 static int pool_order(size_t size, size_t align)
 {
 	unsigned int order, best = 0;
 	size_t bytes, waste, best_waste = 0;
-	bool found = false;
+	bool found = false, enough, best_enough = false;
 
 	for (order = CONFIG_MM_POOL_MIN_ORDER; order <= MAX_ORDER; order++) {
 		bytes = PAGE_SIZE << order;
 		if (bytes < size || bytes < align)
 			continue;
 		waste = bytes % size;
-		if (bytes / size >= CONFIG_MM_POOL_MIN_OBJECTS &&
-		    (waste << CONFIG_MM_POOL_WASTE_SHIFT) <= bytes)
+		enough = bytes / size >= CONFIG_MM_POOL_MIN_OBJECTS;
+		if (enough && (waste << CONFIG_MM_POOL_WASTE_SHIFT) <= bytes)
 			return (int)order;
 		/* waste / bytes < best_waste / best_bytes, cross-multiplied */
-		if (!found || (waste << best) < (best_waste << order)) {
+		if (!found || (enough && !best_enough) ||
+		    (enough == best_enough && (waste << best) < (best_waste << order))) {
 			best = order;
 			best_waste = waste;
+			best_enough = enough;
 			found = true;
 		}
 		if (order >= MM_POOL_MAX_ORDER)
