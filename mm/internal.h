@@ -250,7 +250,6 @@ struct kmem_cache {
 	unsigned int pool_shift; /* log2 of a pool's bytes: PAGE_SHIFT + order */
 	unsigned int red_left; /* debug: left red zone bytes before each object */
 	unsigned int objects; /* objects per pool */
-	uint64_t reciprocal; /* ceil(2^MM_RECIPROCAL_SHIFT / size), for obj_to_index() */
 
 	unsigned long nr_active; /* objects handed out now */
 	unsigned long peak_active; /* largest nr_active since creation or mm_reset_peak() */
@@ -278,22 +277,10 @@ extern struct list_head slab_caches;
 	     &(s)->list != &slab_caches;                                    \
 	     (s) = container_of((s)->list.next, struct kmem_cache, list))
 
-/* obj_to_index() multiplies instead of dividing: exact while a pool's bytes
- * times an object's size stay below 2^MM_RECIPROCAL_SHIFT. */
-#define MM_RECIPROCAL_SHIFT 44
-_Static_assert(2 * (PAGE_SHIFT + MAX_ORDER) <= MM_RECIPROCAL_SHIFT,
-	       "pools too large for obj_to_index(); lower CONFIG_MM_MAX_ORDER");
-
 /* Bytes of left red zone before each object: 0 unless debugging. */
 static inline unsigned int cache_red_left(const struct kmem_cache *s)
 {
 	return IS_ENABLED(CONFIG_MM_DEBUG) ? s->red_left : 0;
-}
-
-/* Index of the object starting @offset bytes into its pool (rounded down). */
-static inline unsigned int obj_to_index(const struct kmem_cache *s, uintptr_t offset)
-{
-	return (unsigned int)(((uint64_t)offset * s->reciprocal) >> MM_RECIPROCAL_SHIFT);
 }
 
 /* First byte of the pool that holds @p (pools are aligned to their size). */
@@ -450,14 +437,29 @@ static inline uintptr_t obj_start_index(const struct kmem_cache *s, const void *
 	return k ? (x >> k) | (x << (sizeof(uintptr_t) * 8 - k)) : x;
 }
 
-/* The index of the slot @obj lies in, and whether @obj is that object's start. */
+/* The index of the slot @obj lies in, and whether @obj is that object's start.
+ * For the slow paths: it divides (the fast paths use obj_start_index()). */
 static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj, bool *exact)
 {
 	uintptr_t offset = (((uintptr_t)obj - cache_red_left(s)) & s->pool_mask);
-	unsigned int idx = obj_to_index(s, offset);
+	unsigned int idx = (unsigned int)(offset / s->size);
 
 	*exact = idx * (uintptr_t)s->size == offset;
 	return idx;
+}
+
+/* The pool descriptor of @p when @p lies in a pool of the first region, else
+ * NULL: the free fast paths' one lookup (NULL and ZERO_SIZE_PTR miss too). */
+static inline struct page *first_region_pool(const void *p)
+{
+	const struct mm_region *r = &mm_regions[0];
+	uintptr_t a = (uintptr_t)p;
+	struct page *pg;
+
+	if (unlikely(a - r->base >= r->end - r->base))
+		return NULL;
+	pg = region_page(r, a);
+	return likely(pg->state == PG_slab) ? pg : NULL;
 }
 
 /* Count one allocation from @s. */

@@ -302,19 +302,13 @@ static __attribute__((noinline)) void kfree_slow(const void *p, const void *call
 
 void kfree(const void *p)
 {
-	const struct mm_region *r = &mm_regions[0];
-	uintptr_t a = (uintptr_t)p;
+	struct page *pg;
 
 	mm_lock();
-	/* NULL, ZERO_SIZE_PTR and every other region miss this test too. */
-	if (likely(a - r->base < r->end - r->base)) {
-		struct page *pg = region_page(r, a);
-
-		if (likely(pg->state == PG_slab) &&
-		    likely(slab_free_fast(pg->slab_cache, pg, (void *)a))) {
-			mm_unlock();
-			return;
-		}
+	pg = first_region_pool(p);
+	if (likely(pg) && likely(slab_free_fast(pg->slab_cache, pg, (void *)(uintptr_t)p))) {
+		mm_unlock();
+		return;
 	}
 	mm_unlock();
 	kfree_slow(p, _RET_IP_);

@@ -411,7 +411,6 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 	s->stride_shift = (unsigned int)__builtin_ctzl((unsigned long)l.stride);
 	s->inverse = odd_inverse(l.stride >> s->stride_shift);
 	s->objects = (unsigned int)((PAGE_SIZE << order) / l.stride);
-	s->reciprocal = (((uint64_t)1 << MM_RECIPROCAL_SHIFT) + l.stride - 1) / l.stride;
 	s->order = (unsigned int)order;
 	s->object_size = (unsigned int)size;
 	s->align = (unsigned int)align;
@@ -552,18 +551,13 @@ static __attribute__((noinline)) void kmem_cache_free_slow(struct kmem_cache *s,
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	const struct mm_region *r = &mm_regions[0];
-	uintptr_t a = (uintptr_t)obj;
+	struct page *pg;
 
 	mm_lock();
-	if (likely(a - r->base < r->end - r->base)) {
-		struct page *pg = region_page(r, a);
-
-		if (likely(pg->state == PG_slab && pg->slab_cache == s) &&
-		    likely(slab_free_fast(s, pg, obj))) {
-			mm_unlock();
-			return;
-		}
+	pg = first_region_pool(obj);
+	if (likely(pg && pg->slab_cache == s) && likely(slab_free_fast(s, pg, obj))) {
+		mm_unlock();
+		return;
 	}
 	mm_unlock();
 	kmem_cache_free_slow(s, obj, _RET_IP_);
