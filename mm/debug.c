@@ -7,20 +7,20 @@
  * byte values from <mm/poison.h>):
  *
  *   |<- red_left ->|<------ area = round_up(object_size, word) + word ------>|
- *   +--------------+--------------------------------+------------------------+------+-------+
- *   | left red     | object: [0, requested)          | right red zone         | link | track |
- *   | zone cc / bb | 5a.. new / 6b..6b a5 free       | [requested, area)      |      |       |
- *   +--------------+--------------------------------+------------------------+------+-------+
+ *   +--------------+--------------------------------+------------------------+-------+
+ *   | left red     | object: [0, requested)          | right red zone         | track |
+ *   | zone cc / bb | 5a.. new / 6b..6b a5 free       | [requested, area)      |       |
+ *   +--------------+--------------------------------+------------------------+-------+
  *                  ^ obj                                                     ^ obj + s->offset
  *
  * While an object is free, the whole area but its last word is poison
  * (POISON_FREE, POISON_END last) and the last word is RED_INACTIVE; while it
- * is in use, [requested, area) is RED_ACTIVE. So the last word of the area
- * tells a free object from a live one (a double free, however late) and every
- * byte from the request's end on is a red zone. Without SLAB_POISON the object
- * bytes are left alone; without SLAB_RED_ZONE there are no red zones, and a
- * late double free is still found from the track's serial numbers when
- * SLAB_STORE_USER is on.
+ * is in use, [requested, area) is RED_ACTIVE, so every byte from the
+ * request's end on is a red zone. Without SLAB_POISON the object bytes are
+ * left alone; without SLAB_RED_ZONE there are no red zones. Whether an object
+ * is free is never guessed from these bytes: the pool's free bits say it, in
+ * every build (mm/slab.c), so a double free is caught however late and
+ * whatever was written over the object.
  *
  * Context: called with the allocator lock held, from the alloc and free paths
  * of debug caches only (cache_debug()), and from mm_validate().
@@ -37,10 +37,10 @@ static unsigned long debug_serial; /* serial number of the last tracked event */
 
 static inline struct mm_track *get_track(const struct kmem_cache *s, const void *obj)
 {
-	return (struct mm_track *)(void *)((char *)obj + s->offset + sizeof(void *));
+	return (struct mm_track *)(void *)((char *)obj + s->offset);
 }
 
-/* Bytes from the object's start to the end of its area (the link follows). */
+/* Bytes from the object's start to the end of its area (the track follows). */
 static inline size_t area_size(const struct kmem_cache *s)
 {
 	return s->offset;
@@ -158,21 +158,6 @@ static unsigned int check_live_patterns(struct kmem_cache *s, void *obj, const v
 	return 1;
 }
 
-/* Is @obj free, as far as its red zone or track can tell? */
-static bool object_is_free(const struct kmem_cache *s, const void *obj)
-{
-	const struct mm_track *t = get_track(s, obj);
-	const unsigned char *last = (const unsigned char *)obj + area_size(s) - sizeof(void *);
-
-	/* The serial numbers first: an overflow may write anything into the
-	 * red zone, the RED_INACTIVE pattern too, but not into the track. */
-	if (has(s, SLAB_STORE_USER)) /* never allocated, or freed since */
-		return t->alloc_serial == 0 || t->free_serial > t->alloc_serial;
-	if (has(s, SLAB_RED_ZONE))
-		return find_not(last, RED_INACTIVE, sizeof(void *)) == NULL;
-	return false;
-}
-
 void debug_init_object(struct kmem_cache *s, void *obj)
 {
 	mm_memset(get_track(s, obj), 0, sizeof(struct mm_track));
@@ -205,10 +190,6 @@ bool debug_free(struct kmem_cache *s, void *obj, const void *caller)
 {
 	struct mm_track *t = get_track(s, obj);
 
-	if (object_is_free(s, obj)) {
-		debug_report(MM_REPORT_DOUBLE_FREE, s, obj, NULL, "object is already free", caller);
-		return false;
-	}
 	check_live_patterns(s, obj, caller);
 	set_free_patterns(s, obj);
 	if (has(s, SLAB_STORE_USER)) {
@@ -242,15 +223,18 @@ void mm_fail_nth(unsigned long n)
 
 int mm_debug_enable(slab_flags_t flags)
 {
+	slab_flags_t old;
 	int ret = 0;
 
 	if (flags & ~SLAB_DEBUG_FLAGS)
 		return -MM_EINVAL;
 	mm_lock();
-	if (slab_is_up)
+	old = mm_debug_flags;
+	mm_debug_flags = flags;
+	if (!slab_restart()) {
+		mm_debug_flags = old;
 		ret = -MM_EBUSY;
-	else
-		mm_debug_flags = flags;
+	}
 	mm_unlock();
 	return ret;
 }
@@ -310,14 +294,14 @@ static void swap_groups(struct live_group *a, struct live_group *b)
 }
 
 /* Group the live objects of one pool of a SLAB_STORE_USER cache by site. */
-static void live_pool(struct kmem_cache *s, struct page *pg, uintptr_t base)
+static void live_pool(struct kmem_cache *s, struct slab *slab, uintptr_t base)
 {
 	unsigned int i;
 
-	for (i = 0; i < pg->fresh; i++) {
+	for (i = 0; i < slab_carved(s, slab); i++) {
 		void *obj = pool_object(s, base, i);
 
-		if (!object_is_free(s, obj))
+		if (!slab_obj_free(s, slab, i))
 			live_add(get_track(s, obj)->alloc_caller, s->name, 1,
 				 debug_object_size(s, obj));
 	}
@@ -364,10 +348,11 @@ void mm_print_live(const struct mm_printer *p)
 		for (pg = 0; pg < r->nr_pages; pg++) {
 			struct page *head = &r->pages[pg];
 
-			if (head->state == PG_slab && tracks_sites(head->slab_cache))
-				live_pool(head->slab_cache, head, (uintptr_t)page_address(r, head));
-			else if (head->state == PG_large && page_is_exact(head))
-				live_add(NULL, NULL, 1, page_nr_exact(head) << PAGE_SHIFT);
+			if (page_is_slab(head) && tracks_sites(head->pool.cache))
+				live_pool(head->pool.cache, &head->pool,
+					  (uintptr_t)page_address(r, head));
+			else if (page_is_large(head) && page_is_exact(head))
+				live_add(NULL, NULL, 1, head->nr_exact << PAGE_SHIFT);
 		}
 	}
 	/* Caches without sites: one group each, straight from their counters. */
@@ -375,9 +360,10 @@ void mm_print_live(const struct mm_printer *p)
 		struct kmem_cache *s;
 
 		for_each_cache(s) {
-			if (tracks_sites(s) || !s->nr_active)
+			if (tracks_sites(s) || !cache_nr_active(s))
 				continue;
-			live_add(NULL, s->name, s->nr_active, s->nr_active * kmem_cache_size(s));
+			live_add(NULL, s->name, cache_nr_active(s),
+				 cache_nr_active(s) * kmem_cache_size(s));
 		}
 	}
 	/* Biggest first: an exchange sort of at most NR_LIVE_GROUPS entries,

@@ -2,30 +2,46 @@
 /*
  * mm/internal.h - structures and accessors shared inside mm/ and by white-box
  * tests. Not part of the public API: firmware includes <mm/...> headers only.
+ * The hot inlines of the allocation and free fast paths are in mm/slab_fast.h.
  *
  * A region, as mm_add_region() lays it out:
  *
- *   start (as given)                                           start + size
- *   |                                                                     |
- *   v                                                                     v
- *   +----+---------------------------+--+-----------+-----------+-----+---+
- *   |pad | struct page[nr_pages]     |  | page 0    | page 1    | ... |pad|
- *   +----+---------------------------+--+-----------+-----------+-----+---+
- *        ^ pages (pointer-aligned)       ^ base (PAGE_SIZE-aligned)  ^ end
+ *   start (as given)                                                   start + size
+ *   |                                                                             |
+ *   v                                                                             v
+ *   +----+-----------------+----------------+---------------+--+--------+-----+---+
+ *   |pad | struct page[nr] | slab *slabs[nr]| free bits[nr] |  | page 0 | ... |pad|
+ *   +----+-----------------+----------------+---------------+--+--------+-----+---+
+ *        ^ pages            ^ slabs          ^ bits            ^ base           ^ end
  *
- * Page i of the region starts at base + i * PAGE_SIZE and is described by
- * pages[i]. Descriptors cost sizeof(struct page) per page (24 bytes on 32-bit
- * targets, 40 on 64-bit ones). A page is in exactly one of these states:
+ * Page i of the region starts at base + i * PAGE_SIZE (base is PAGE_SIZE-
+ * aligned) and is described by pages[i]; slabs[i] is the header of the pool
+ * the page belongs to (&mm_no_slab when none), and its slot of free bits,
+ * bits + i * PAGE_BITS_LONGS, is the free map of a pool that starts on that
+ * page (one bit per MM_MIN_ALIGN bytes of the page: enough for any pool,
+ * whose objects are at least that far apart). Per page that costs
+ * sizeof(struct page) (32 bytes on 32-bit targets, 56 on 64-bit ones), a
+ * pointer, and PAGE_SIZE / MM_MIN_ALIGN / 8 bytes of bits (64 on 32-bit, 32 on
+ * 64-bit targets, with 4 KiB pages): PAGE_META, 100 or 96 bytes, 2.4% of the
+ * region.
+ * The bits live apart from the objects, so no overflow of an object reaches
+ * them.
+ *
+ * A page is in exactly one of these states (struct page.state):
  *
  *   PG_free   first page of a free buddy block of 2^order pages, on
- *             free_area[order] of its region
- *   PG_slab   first page of a pool (slab) of 2^order pages: slab_cache,
- *             freelist and inuse describe the pool
+ *             free_area[order] of its region (or pool_area[order], in an arena)
+ *   PG_slab   first page of a pool: page->pool is the pool's header (struct slab)
  *   PG_large  first page of a page-backed allocation: order for
- *             get_free_pages(), or nr_pages for alloc_pages_exact()
+ *             get_free_pages(), or PAGE_ORDER_EXACT and nr_exact pages for
+ *             alloc_pages_exact()
  *   PG_tail   any other page of a block above; head points to the first page
- *             (set for pools and page-backed allocations, not free blocks)
- *   0         a page inside a free block, other than its first
+ *   PG_none   a page inside a free block, other than its first
+ *
+ * Every page of a pool, its first included, has slabs[i] pointing to the
+ * pool's header; every other page points to mm_no_slab, a header that no
+ * pointer passes the fast free path's checks in. So the free path finds the
+ * pool of any object in one load, whatever page of the pool it lies on.
  *
  * Arenas: the slab layer's pools come from aligned runs of 2^ARENA_ORDER pages
  * claimed for pools (every page's arena field is ARENA_POOLS), and free
@@ -70,6 +86,27 @@ static inline void mm_unlock(void)
 		mm_port_unlock();
 }
 
+/* ---- bit maps ------------------------------------------------------------------ */
+
+#define BITS_PER_LONG (sizeof(unsigned long) * 8)
+
+/* How many bits of @x are set (no libgcc call: a few shifts and a multiply). */
+static inline unsigned int count_bits(unsigned long x)
+{
+	const unsigned long m1 = ~0ul / 3, m2 = ~0ul / 5, m4 = ~0ul / 17, h01 = ~0ul / 255;
+
+	x -= (x >> 1) & m1;
+	x = (x & m2) + ((x >> 2) & m2);
+	x = (x + (x >> 4)) & m4;
+	return (unsigned int)((x * h01) >> (BITS_PER_LONG - 8));
+}
+
+/* The index of the lowest set bit of @x, which is not 0. */
+static inline unsigned int lowest_bit(unsigned long x)
+{
+	return (unsigned int)__builtin_ctzl(x);
+}
+
 /* ---- doubly linked lists ------------------------------------------------------ */
 
 struct list_head {
@@ -110,6 +147,43 @@ static inline void list_del(struct list_head *n)
 	n->prev = n;
 }
 
+/* ---- pools --------------------------------------------------------------------- */
+
+/* Where a pool is, for its cache (slab_state()). */
+enum slab_state {
+	SLAB_ACTIVE, /* the cache allocates from it: s->cpu.slab */
+	SLAB_PARTIAL, /* on s->partial: some objects free, some handed out */
+	SLAB_FULL, /* on no list: every object handed out */
+	SLAB_EMPTY, /* on s->empty: nothing handed out, kept for reuse */
+	SLAB_QUARANTINED, /* on no list: its bits were found corrupt; nothing is handed
+			   * out of it again, and it goes back when its last object is freed */
+};
+
+/*
+ * struct slab - a pool's header: the descriptor of the pool's first page
+ * holds it (page->pool), outside the pool's memory.
+ *
+ * Object i of the pool is free exactly when bit i of bitmap is set. Words of
+ * the bitmap are started lazily: words [0, fresh) are kept, the others are
+ * not looked at, and their objects have never been handed out.
+ */
+struct slab {
+	struct kmem_cache *cache; /* the pool's cache */
+	unsigned long *bitmap; /* free bits, one per object */
+	struct list_head list; /* on the cache's partial or empty list */
+	uintptr_t limit; /* the fast free path's bound: objects of the started words,
+			  * or 0 for caches that free through the slow path only */
+	unsigned int inuse; /* objects handed out, or held by the cache to hand out */
+	union {
+		uint16_t built; /* caches with a constructor or debug layer: the objects
+				 * of the bits before bit position built (word * bits
+				 * per long + bit) were made ready */
+		uint16_t lost; /* SLAB_QUARANTINED: objects given up as lost */
+	};
+	uint8_t fresh; /* bitmap words started */
+	uint8_t cursor; /* the word the next refill looks at first */
+};
+
 /* ---- page descriptors --------------------------------------------------------- */
 
 enum page_state {
@@ -120,22 +194,40 @@ enum page_state {
 	PG_tail,
 };
 
+/* struct page.flags */
+#define PGF_FREED \
+	0x1 /* the first page of a page-backed block that was freed: a
+		       * second free of it is a double free, not a foreign pointer */
+
 struct page {
 	union {
-		struct list_head lru; /* PG_free: free_area list; PG_slab: partial list */
-		struct page *head; /* PG_tail: the block's first page */
+		struct list_head lru; /* PG_free: its free_area or pool_area list */
+		struct slab pool; /* PG_slab: the pool's header */
+		struct {
+			struct page *head; /* PG_tail: the block's first page */
+			size_t nr_exact; /* PG_large, order PAGE_ORDER_EXACT: its pages */
+		};
 	};
-	void *freelist; /* PG_slab: first free object (link encoded when hardened) */
-	struct kmem_cache *slab_cache; /* PG_slab: owning cache */
-	uint16_t inuse; /* PG_slab: objects handed out */
-	uint16_t fresh; /* PG_slab: objects carved from the pool so far */
 	uint8_t arena; /* ARENA_POOLS when the page lies in an arena claimed for pools */
 	uint8_t order; /* PG_free, PG_slab, PG_large: log2 of the block's pages */
 	uint8_t state; /* enum page_state */
+	uint8_t flags; /* PG_slab: enum slab_state of the pool (slab_state()); free
+			* pages: PGF_* */
 };
 
-_Static_assert(sizeof(struct page) == (sizeof(void *) == 4 ? 24 : 40),
+_Static_assert(sizeof(struct page) == (sizeof(void *) == 4 ? 32 : 56),
 	       "the region drawing above states the descriptor size");
+
+/* Free bits per page (one per MM_MIN_ALIGN bytes), in longs. */
+#define PAGE_BITS (PAGE_SIZE / MM_MIN_ALIGN)
+#define PAGE_BITS_LONGS (PAGE_BITS / BITS_PER_LONG)
+_Static_assert(PAGE_BITS % (8 * sizeof(unsigned long)) == 0, "whole longs of bits per page");
+
+/* Bytes of metadata per page: its descriptor, pool pointer and slot of free bits. */
+#define PAGE_META \
+	(sizeof(struct page) + sizeof(struct slab *) + PAGE_BITS_LONGS * sizeof(unsigned long))
+_Static_assert(PAGE_SHIFT != 12 || PAGE_META == (sizeof(void *) == 4 ? 100 : 96),
+	       "the region drawing above states the metadata per page");
 
 #define ARENA_ORDER CONFIG_MM_ARENA_ORDER
 #define ARENA_POOLS 1 /* struct page.arena of a page in an arena claimed for pools */
@@ -145,25 +237,48 @@ _Static_assert(ARENA_ORDER >= 1 && ARENA_ORDER <= MAX_ORDER,
 /* Internal gfp bit: the pages are for a pool, so they come from an arena. */
 #define __GFP_POOL 0x80000000u
 
-/* PG_large from alloc_pages_exact(): order is PAGE_ORDER_EXACT and the page
- * count is kept in freelist's place. */
+/* order of a PG_large block from alloc_pages_exact(): its page count is nr_exact. */
 #define PAGE_ORDER_EXACT 0xff
+
+static inline bool page_is_free(const struct page *pg)
+{
+	return pg->state == PG_free;
+}
+
+static inline bool page_is_slab(const struct page *pg)
+{
+	return pg->state == PG_slab;
+}
+
+static inline bool page_is_large(const struct page *pg)
+{
+	return pg->state == PG_large;
+}
+
+static inline bool page_is_tail(const struct page *pg)
+{
+	return pg->state == PG_tail;
+}
 
 static inline bool page_is_exact(const struct page *pg)
 {
 	return pg->order == PAGE_ORDER_EXACT;
 }
 
-static inline size_t page_nr_exact(const struct page *pg)
+/* Pages of the allocated block whose first page is @pg (PG_slab or PG_large). */
+static inline size_t page_block_pages(const struct page *pg)
 {
-	return (size_t)(uintptr_t)pg->freelist;
+	return page_is_exact(pg) ? pg->nr_exact : (size_t)1 << pg->order;
 }
 
 struct mm_region {
-	uintptr_t start, size; /* as given to mm_add_region() */
-	struct page *pages; /* descriptors, one per page */
 	uintptr_t base; /* address of page 0 */
-	uintptr_t end; /* base + nr_pages * PAGE_SIZE */
+	uintptr_t span; /* nr_pages * PAGE_SIZE: a is in the pages when a - base < span */
+	struct slab **slabs; /* per page: its pool's header, or &mm_no_slab */
+	struct page *pages; /* descriptors, one per page */
+	unsigned long *bits; /* free bits, PAGE_BITS_LONGS per page */
+	uintptr_t start, size; /* as given to mm_add_region() */
+	uintptr_t end; /* base + span */
 	size_t nr_pages;
 	size_t nr_free; /* free pages in this region */
 	struct list_head free_area[MAX_ORDER + 1]; /* PG_free heads per order */
@@ -178,13 +293,19 @@ extern unsigned int mm_nr_regions;
 
 #define for_each_region(r) for ((r) = mm_regions; (r) < mm_regions + mm_nr_regions; (r)++)
 
+/* Whether @a lies in the pages of @r. */
+static inline bool region_has(const struct mm_region *r, uintptr_t a)
+{
+	return a - r->base < r->span;
+}
+
 /* The region holding address @a, or NULL. */
 static inline struct mm_region *addr_to_region(uintptr_t a)
 {
 	struct mm_region *r;
 
 	for_each_region(r)
-		if (a - r->base < r->end - r->base)
+		if (region_has(r, a))
 			return r;
 	return NULL;
 }
@@ -197,6 +318,31 @@ static inline struct page *region_page(const struct mm_region *r, uintptr_t a)
 static inline void *page_address(const struct mm_region *r, const struct page *pg)
 {
 	return (void *)(r->base + ((uintptr_t)(pg - r->pages) << PAGE_SHIFT));
+}
+
+/* The header of the pool of no page: nothing passes the fast free path's checks in it. */
+extern struct slab mm_no_slab;
+
+/* The header of the pool page @pg belongs to, or NULL. */
+static inline struct slab *page_slab(const struct mm_region *r, const struct page *pg)
+{
+	struct slab *slab = r->slabs[pg - r->pages];
+
+	return slab == &mm_no_slab ? NULL : slab;
+}
+
+/* The header of the pool @p lies in, or NULL. */
+static inline struct slab *virt_to_slab(const void *p)
+{
+	struct mm_region *r = addr_to_region((uintptr_t)p);
+
+	return r ? page_slab(r, region_page(r, (uintptr_t)p)) : NULL;
+}
+
+/* The free bits of a pool whose first page is @pg. */
+static inline unsigned long *page_bits(const struct mm_region *r, const struct page *pg)
+{
+	return r->bits + (size_t)(pg - r->pages) * PAGE_BITS_LONGS;
 }
 
 /* The descriptor of the page holding @p, or NULL when no region holds it. */
@@ -221,7 +367,7 @@ static inline struct mm_region *page_region(const struct page *pg)
 /* The first page of the block holding @pg (itself unless a tail page). */
 static inline struct page *compound_head(struct page *pg)
 {
-	return pg->state == PG_tail ? pg->head : pg;
+	return page_is_tail(pg) ? pg->head : pg;
 }
 
 /* ---- page allocator internals (page_alloc.c) ---------------------------------- */
@@ -235,39 +381,70 @@ void __free_pages_exact(struct mm_region *r, struct page *pg);
 
 /* ---- caches (slab.c) -------------------------------------------------------- */
 
+/* kmem_cache flags that are not public: a kmalloc size class, and the
+ * allocator's own cache of cache descriptors (kfree refuses its objects). */
+#define SLAB_KMALLOC 0x80000000u
+#define SLAB_INTERNAL 0x40000000u
+
+/*
+ * struct kmem_cache_cpu - what the cache allocates from: the free objects of
+ * one bitmap word of its active pool, taken at once (a "reservation"). Their
+ * bits stay set in the pool's bitmap until each is handed out, so a free of
+ * any of them is still seen as a double free.
+ */
+struct kmem_cache_cpu {
+	unsigned long bits; /* reserved free objects: bits of *word, see obj_bit() */
+	uintptr_t addr; /* address of the word's object 0 */
+	unsigned long *word; /* the bitmap word they came from */
+	unsigned long nr_allocs; /* allocations since creation */
+	unsigned long nr_frees; /* frees since creation */
+	struct slab *slab; /* the active pool, or NULL */
+	uintptr_t base; /* its first byte */
+	unsigned long held; /* caches that allocate through the slow path only (debug
+			     * layer, constructor): their reservation, bits stays 0 */
+};
+
 /*
  * struct kmem_cache - a cache of equal objects. The first fields are the
- * ones the allocation fast path reads; the rest only the slow paths.
+ * ones the fast paths read; the rest only the slow paths.
  */
 struct kmem_cache {
-	struct page *active; /* pool allocations come from, or NULL when it has none */
+	struct kmem_cache_cpu cpu;
 	uintptr_t pool_mask; /* a pool's bytes - 1: pools are aligned to their size */
-	uintptr_t secret; /* XOR-ed into stored links when CONFIG_MM_HARDENED */
-	uintptr_t inverse; /* inverse of the stride's odd part mod 2^bits, for obj_index() */
+	uintptr_t inverse; /* inverse of the stride's odd part mod 2^bits: obj_start_index() */
 	unsigned int size; /* stride between objects: object_size rounded up */
-	unsigned int offset; /* where in a free object its free-list link is */
 	unsigned int stride_shift; /* trailing zero bits of the stride */
+	unsigned int objects; /* objects per pool */
+	unsigned int objects_less_2; /* objects - 2: the free path's test for a change of list */
+	unsigned int xor ; /* CONFIG_MM_RANDOM: the cache's bit order, see obj_bit() */
+
+	unsigned int offset; /* debug layer: where its record starts, from the object */
 	unsigned int pool_shift; /* log2 of a pool's bytes: PAGE_SHIFT + order */
 	unsigned int red_left; /* debug: left red zone bytes before each object */
-	unsigned int objects; /* objects per pool */
+	unsigned int words; /* bitmap words per pool */
+	unsigned long last_word_mask; /* bits of the last word that stand for objects */
 
-	unsigned long nr_active; /* objects handed out now */
-	unsigned long peak_active; /* largest nr_active since creation or mm_reset_peak() */
-	unsigned long nr_frees; /* frees since creation (allocations: nr_frees + nr_active) */
+	unsigned long peak_active; /* most objects handed out at once, as seen when a pool
+				    * filled or changed list, since creation or mm_reset_peak() */
 	unsigned long nr_failures; /* allocations that returned NULL */
+	unsigned long nr_lost; /* objects of quarantined pools, given up until they go back */
 
-	struct list_head partial; /* pools with used and free objects, active excluded */
+	struct list_head partial; /* pools with used and free objects, oldest first */
 	struct list_head empty; /* empty pools kept for reuse, at most CONFIG_MM_EMPTY_POOLS_KEPT */
 	unsigned int nr_empty;
-	unsigned int nr_pools; /* pools held, active included */
+	unsigned int nr_pools; /* pools held, active and quarantined included */
+	unsigned int nr_quarantined; /* of which quarantined */
 	unsigned int order; /* pages per pool: 2^order */
 	unsigned int object_size; /* as asked for in kmem_cache_create() */
 	unsigned int align;
 	slab_flags_t flags;
+	unsigned int magic; /* CACHE_MAGIC while the cache exists */
 	void (*ctor)(void *);
 	const char *name;
 	struct list_head list; /* on slab_caches */
 };
+
+#define CACHE_MAGIC 0x5ca1ab1eu
 
 /* Every cache, kmalloc ones included, in creation order (once slab is up). */
 extern struct list_head slab_caches;
@@ -277,10 +454,28 @@ extern struct list_head slab_caches;
 	     &(s)->list != &slab_caches;                                    \
 	     (s) = container_of((s)->list.next, struct kmem_cache, list))
 
+/* The CPU part of @s that this CPU allocates from. */
+static inline struct kmem_cache_cpu *this_cpu(struct kmem_cache *s)
+{
+	return &s->cpu;
+}
+
+/* Objects handed out now: allocations less frees. */
+static inline unsigned long cache_nr_active(const struct kmem_cache *s)
+{
+	return s->cpu.nr_allocs - s->cpu.nr_frees;
+}
+
 /* Bytes of left red zone before each object: 0 unless debugging. */
 static inline unsigned int cache_red_left(const struct kmem_cache *s)
 {
 	return IS_ENABLED(CONFIG_MM_DEBUG) ? s->red_left : 0;
+}
+
+/* Whether @s allocates and frees through the slow path only. */
+static inline bool cache_slow_only(const struct kmem_cache *s)
+{
+	return s->ctor || (s->flags & (SLAB_DEBUG_FLAGS | SLAB_INTERNAL));
 }
 
 /* First byte of the pool that holds @p (pools are aligned to their size). */
@@ -289,23 +484,163 @@ static inline uintptr_t pool_base(const struct kmem_cache *s, const void *p)
 	return (uintptr_t)p & ~s->pool_mask;
 }
 
+static inline void *pool_object(const struct kmem_cache *s, uintptr_t base, unsigned int i)
+{
+	return (void *)(base + (uintptr_t)i * s->size + cache_red_left(s));
+}
+
+/*
+ * The bit order of a pool's bitmap words. Object o of a word (o < BITS_PER_LONG)
+ * is bit obj_bit(o) of that word. Without CONFIG_MM_RANDOM that is bit o; with
+ * it, bit mm_bit_order[o ^ xor], xor drawn per cache and mm_bit_order the
+ * reversal of the bit index: a reservation hands its objects out from the
+ * lowest bit up, so objects come out of a new word as xor, xor ^ 32, xor ^ 16,
+ * xor ^ 48, ...: no two neighbours one after the other, in an order that
+ * differs per cache. The order is fixed, so it costs a table look-up per
+ * allocation and free, nothing per refill.
+ */
+extern const uint8_t mm_bit_order[64]; /* the first BITS_PER_LONG entries serve */
+
+static inline unsigned int obj_bit(const struct kmem_cache *s, unsigned int o)
+{
+	return IS_ENABLED(CONFIG_MM_RANDOM) ? mm_bit_order[o ^ s->xor ] : o;
+}
+
+/* The object of a word that bit @b stands for: the inverse of obj_bit(). */
+static inline unsigned int bit_obj(const struct kmem_cache *s, unsigned int b)
+{
+	return IS_ENABLED(CONFIG_MM_RANDOM) ? mm_bit_order[b] ^ s->xor : b;
+}
+
+/* Whether object @i of pool @slab of @s is free. */
+static inline bool slab_obj_free(const struct kmem_cache *s, const struct slab *slab,
+				 unsigned int i)
+{
+	return (slab->bitmap[i / BITS_PER_LONG] >> obj_bit(s, i % BITS_PER_LONG)) & 1;
+}
+
+/* Mark object @i of pool @slab of @s free (@free) or handed out. */
+static inline void slab_obj_set(const struct kmem_cache *s, struct slab *slab, unsigned int i,
+				bool free)
+{
+	unsigned long mask = 1ul << obj_bit(s, i % BITS_PER_LONG);
+
+	if (free)
+		slab->bitmap[i / BITS_PER_LONG] |= mask;
+	else
+		slab->bitmap[i / BITS_PER_LONG] &= ~mask;
+}
+
+/* The index in its pool of the object bit @b of the reservation's word stands for. */
+static inline unsigned int reservation_obj(const struct kmem_cache *s,
+					   const struct kmem_cache_cpu *c, unsigned int b)
+{
+	return (unsigned int)(c->word - c->slab->bitmap) * (unsigned int)BITS_PER_LONG +
+	       bit_obj(s, b);
+}
+
+/* Objects of the started words of @slab: the ones ever handed out or held. */
+static inline unsigned int slab_carved(const struct kmem_cache *s, const struct slab *slab)
+{
+	unsigned int n = slab->fresh * (unsigned int)BITS_PER_LONG;
+
+	return n < s->objects ? n : s->objects;
+}
+
+/* The first page of a pool, whose descriptor holds its header. */
+static inline struct page *slab_page(const struct slab *slab)
+{
+	return container_of(slab, struct page, pool);
+}
+
+/* Where the pool is for its cache (kept in its first page's flags). */
+static inline enum slab_state slab_state(const struct slab *slab)
+{
+	return (enum slab_state)slab_page(slab)->flags;
+}
+
+static inline void set_slab_state(struct slab *slab, enum slab_state state)
+{
+	slab_page(slab)->flags = (uint8_t)state;
+}
+
+/*
+ * obj_start_index - the index of the object that starts at @obj (the slot
+ * start, before any left red zone), or a number above any index when no
+ * object starts there: one multiply, no division.
+ *
+ * With the stride d = d0 * 2^k (d0 odd) and inv = d0^-1 mod 2^bits, an offset
+ * x is a multiple of d exactly when ror(x * inv, k) <= (2^bits - 1) / d, and
+ * then that rotation is x / d. A pool holds fewer objects than that bound, so
+ * "ror(x * inv, k) < objects" says both "an object's start" and "in range".
+ */
+static inline uintptr_t obj_start_index(const struct kmem_cache *s, uintptr_t slot)
+{
+	uintptr_t x = (slot & s->pool_mask) * s->inverse;
+	unsigned int k = s->stride_shift;
+
+	return k ? (x >> k) | (x << (sizeof(uintptr_t) * 8 - k)) : x;
+}
+
+/* The index of the slot @obj lies in, and whether @obj is that object's start.
+ * For the slow paths: it divides (the fast paths use obj_start_index()). */
+static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj, bool *exact)
+{
+	uintptr_t offset = (((uintptr_t)obj - cache_red_left(s)) & s->pool_mask);
+	unsigned int idx = (unsigned int)(offset / s->size);
+
+	*exact = idx * (uintptr_t)s->size == offset;
+	return idx;
+}
+
 /* Unlocked internals of slab.c. */
 extern bool slab_is_up;
 void slab_up(void);
+bool slab_restart(void);
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller);
-void *slab_bad_freelist(struct kmem_cache *s, struct page *pg, void *obj, void *next,
-			const void *caller);
-void *pool_carve(struct kmem_cache *s, struct page *pg, const void *near);
-void slab_free_slow(struct kmem_cache *s, struct page *pg, bool was_full);
-void slab_free_bad(struct kmem_cache *s, struct page *pg, void *obj, const void *caller);
+void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, const void *caller);
+void slab_list_update(struct kmem_cache *s, struct slab *slab);
 void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_t align,
 		      slab_flags_t flags, void (*ctor)(void *));
 int __kmem_cache_shrink(struct kmem_cache *s);
 bool slab_reclaim(void);
+unsigned int slab_free_count(const struct kmem_cache *s, const struct slab *slab);
+
+/* ---- one lookup of a pointer, for every path that needs one (lookup.c) -------- */
+
+/* What a pointer is to the allocator. */
+enum mm_block_kind {
+	BLOCK_NONE, /* no region holds it, or a free page, or page descriptors */
+	BLOCK_OBJECT, /* in a pool */
+	BLOCK_PAGES, /* in a page-backed allocation */
+};
+
+/*
+ * struct mm_block - the answer of mm_lookup(). For BLOCK_OBJECT: slab, cache,
+ * index and start of the object @p falls in; for BLOCK_PAGES: region, first
+ * page and start. live: @p is the start of a block handed out now. why: the
+ * report a free of @p deserves when it is not.
+ */
+struct mm_block {
+	enum mm_block_kind kind;
+	bool live;
+	enum mm_report_kind why;
+	struct mm_region *region;
+	struct page *page;
+	struct slab *slab;
+	struct kmem_cache *cache;
+	unsigned int index;
+	void *start;
+};
+
+void mm_lookup(const void *p, struct mm_block *b);
+
+/* Usable bytes of the live block @b (its object size, or its pages). */
+size_t block_size(const struct mm_block *b);
 
 /* ---- the debug layer (debug.c; empty stubs without CONFIG_MM_DEBUG) ------------ */
 
-/* Per-object debug record, after the free-list link of a debug cache's object. */
+/* Per-object debug record, after the right red zone of a debug cache's object. */
 struct mm_track {
 	const void *alloc_caller;
 	unsigned long alloc_serial;
@@ -382,228 +717,8 @@ static inline bool cache_debug(const struct kmem_cache *s)
 }
 #endif
 
-/* ---- the fast paths (inlined into kmalloc.c and slab.c) ------------------------ */
-
-static inline void **link_slot(const struct kmem_cache *s, void *obj)
-{
-	return (void **)(void *)((char *)obj + s->offset);
-}
-
-/* The next free object after @obj, decoded. */
-static inline void *get_freepointer(const struct kmem_cache *s, void *obj)
-{
-	void **slot = link_slot(s, obj);
-	void *next;
-
-	vg_readable(slot, sizeof(*slot));
-	next = *slot;
-	vg_noaccess(slot, sizeof(*slot));
-	if (IS_ENABLED(CONFIG_MM_HARDENED))
-		return (void *)((uintptr_t)next ^ s->secret ^ (uintptr_t)slot);
-	return next;
-}
-
-static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *next)
-{
-	void **slot = link_slot(s, obj);
-
-	if (IS_ENABLED(CONFIG_MM_HARDENED))
-		next = (void *)((uintptr_t)next ^ s->secret ^ (uintptr_t)slot);
-	vg_writable(slot, sizeof(*slot));
-	*slot = next;
-	vg_noaccess(slot, sizeof(*slot));
-}
-
-static inline void *pool_object(const struct kmem_cache *s, uintptr_t base, unsigned int i)
-{
-	return (void *)(base + (uintptr_t)i * s->size + cache_red_left(s));
-}
-
-/*
- * obj_start_index - the index of the object that starts at @obj, or a number
- * above any index when no object starts there: one multiply, no division.
- *
- * With the stride d = d0 * 2^k (d0 odd) and inv = d0^-1 mod 2^bits, an offset
- * x is a multiple of d exactly when ror(x * inv, k) <= (2^bits - 1) / d, and
- * then that rotation is x / d. A pool holds fewer objects than that bound, so
- * "ror(x * inv, k) < objects carved" says both "an object's start" and "an
- * object handed out at some point".
- */
-static inline uintptr_t obj_start_index(const struct kmem_cache *s, const void *obj)
-{
-	uintptr_t x = (((uintptr_t)obj - cache_red_left(s)) & s->pool_mask) * s->inverse;
-	unsigned int k = s->stride_shift;
-
-	return k ? (x >> k) | (x << (sizeof(uintptr_t) * 8 - k)) : x;
-}
-
-/* The index of the slot @obj lies in, and whether @obj is that object's start.
- * For the slow paths: it divides (the fast paths use obj_start_index()). */
-static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj, bool *exact)
-{
-	uintptr_t offset = (((uintptr_t)obj - cache_red_left(s)) & s->pool_mask);
-	unsigned int idx = (unsigned int)(offset / s->size);
-
-	*exact = idx * (uintptr_t)s->size == offset;
-	return idx;
-}
-
-/* The pool descriptor of @p when @p lies in a pool of the first region, else
- * NULL: the free fast paths' one lookup (NULL and ZERO_SIZE_PTR miss too). */
-static inline struct page *first_region_pool(const void *p)
-{
-	const struct mm_region *r = &mm_regions[0];
-	uintptr_t a = (uintptr_t)p;
-	struct page *pg;
-
-	if (unlikely(a - r->base >= r->end - r->base))
-		return NULL;
-	pg = region_page(r, a);
-	return likely(pg->state == PG_slab) ? pg : NULL;
-}
-
-/* Count one allocation from @s. */
-static inline void account_alloc(struct kmem_cache *s)
-{
-	unsigned long active = ++s->nr_active;
-
-	if (active > s->peak_active)
-		s->peak_active = active;
-}
-
-/* Count one free to @s. */
-static inline void account_free(struct kmem_cache *s)
-{
-	s->nr_active--;
-	s->nr_frees++;
-}
-
-/* Hand out @obj, the head of @pg's free list; @next becomes the head. */
-static inline void *pool_take(struct kmem_cache *s, struct page *pg, void *obj, void *next,
-			      size_t size)
-{
-	pg->freelist = next;
-	pg->inuse++;
-	account_alloc(s);
-	vg_alloc(obj, size, s->ctor != NULL);
-	return obj;
-}
-
-/**
- * __slab_alloc - take an object from @s. Unlocked.
- *
- * Pops the active pool's free list. Everything else (no active pool, the
- * list ran dry, a corrupt link) leaves through one branch each.
- */
-static inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller)
-{
-	struct page *pg = s->active;
-	void *obj = pg ? pg->freelist : NULL;
-	void *next;
-
-	if (unlikely(!obj))
-		return slab_alloc_slow(s, gfp, size, caller);
-	next = get_freepointer(s, obj);
-	/* NULL, or a link leaving the pool, takes this one branch. */
-	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) > s->pool_mask)) {
-		if (next)
-			next = slab_bad_freelist(s, pg, obj, next, caller);
-		else
-			next = pool_carve(s, pg, obj);
-	}
-	if (cache_debug(s))
-		debug_alloc(s, obj, size, gfp, caller);
-	return pool_take(s, pg, obj, next, size);
-}
-
-/* slab_alloc - __slab_alloc(), unless mm_fail_nth() says this one fails. */
-static inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller)
-{
-	if (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown) && mm_should_fail()) {
-		s->nr_failures++;
-		return NULL;
-	}
-	return __slab_alloc(s, gfp, size, caller);
-}
-
-/**
- * slab_alloc_fast - pop the active pool's free list, or return NULL for the
- * slow path to do everything (nothing changed): no free object, a link that
- * is NULL (carve a batch) or leaves the pool (report), a debug cache, a
- * failure to inject.
- * Unlocked.
- */
-static inline void *slab_alloc_fast(struct kmem_cache *s, size_t size)
-{
-	struct page *pg = s->active;
-	void *obj, *next;
-
-	if (IS_ENABLED(CONFIG_MM_DEBUG) && (cache_debug(s) || mm_fail_countdown))
-		return NULL;
-	if (unlikely(!pg))
-		return NULL;
-	obj = pg->freelist;
-	if (unlikely(!obj))
-		return NULL;
-	next = get_freepointer(s, obj);
-	if (unlikely(((uintptr_t)next ^ (uintptr_t)obj) > s->pool_mask))
-		return NULL;
-	return pool_take(s, pg, obj, next, size);
-}
-
-/* Push @obj on the free list of its pool @pg, whose head was @head. */
-static inline void pool_put(struct kmem_cache *s, struct page *pg, void *obj, void *head)
-{
-	vg_free(obj);
-	set_freepointer(s, obj, head);
-	pg->freelist = obj;
-	pg->inuse--;
-	account_free(s);
-	/* Only a pool that was full or is now empty changes lists. */
-	if (unlikely(pg != s->active) && (!head || pg->inuse == 0))
-		slab_free_slow(s, pg, !head);
-}
-
-/**
- * slab_free_fast - push @obj on the free list of its pool @pg, or return false
- * for the slow path to check and report (nothing changed). Unlocked.
- */
-static inline bool slab_free_fast(struct kmem_cache *s, struct page *pg, void *obj)
-{
-	void *head = pg->freelist;
-
-	if (unlikely(obj_start_index(s, obj) >= pg->fresh || obj == head))
-		return false;
-	if (IS_ENABLED(CONFIG_MM_DEBUG) && cache_debug(s))
-		return false;
-	pool_put(s, pg, obj, head);
-	return true;
-}
-
-/**
- * slab_free - return @obj to pool @pg of cache @s. Unlocked.
- *
- * @obj must be the start of a carved object and not the head of the pool's
- * free list (an immediate double free); otherwise it is reported and ignored.
- */
-static inline void slab_free(struct kmem_cache *s, struct page *pg, void *obj, const void *caller)
-{
-	void *head = pg->freelist;
-
-	if (unlikely(obj_start_index(s, obj) >= pg->fresh || obj == head)) {
-		slab_free_bad(s, pg, obj, caller);
-		return;
-	}
-	if (cache_debug(s) && !debug_free(s, obj, caller))
-		return;
-	pool_put(s, pg, obj, head);
-}
-
 /* kmalloc.c: the size-class caches, set up by slab_up(). */
 void kmalloc_up(void);
-
-/* kmem_cache flag of the kmalloc size classes (not a public flag). */
-#define SLAB_KMALLOC 0x80000000u
 
 /* Page allocator counters (page_alloc.c). */
 struct mm_page_counters {

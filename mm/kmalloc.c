@@ -25,12 +25,13 @@
  * through a 128-entry table indexed by (size - 1) / 8, built at compile time;
  * larger ones by arithmetic.
  *
- * kfree() tells the kinds apart by the page descriptor of the block's first
- * page: PG_slab for a class block, PG_large with PAGE_ORDER_EXACT for pages.
+ * kfree() tells the kinds apart by the page descriptor of the block's page:
+ * its pool's header for a class block (mm/slab_fast.h), PG_large with
+ * PAGE_ORDER_EXACT for pages (mm/lookup.c).
  *
  * Context: every public call takes the port lock.
  */
-#include "internal.h"
+#include "slab_fast.h"
 
 _Static_assert(PAGE_SHIFT >= 10, "size_index[] assumes pages of at least 1 KiB");
 _Static_assert((CONFIG_MM_KMALLOC_MAX & (CONFIG_MM_KMALLOC_MAX - 1)) == 0 &&
@@ -158,7 +159,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 		return NULL;
 	}
 	mm_counters.large_allocs++;
-	mm_counters.large_pages += page_nr_exact(virt_to_page(p));
+	mm_counters.large_pages += virt_to_page(p)->nr_exact;
 	vg_alloc(p, size, false);
 	return p;
 }
@@ -166,18 +167,17 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 static void kfree_large(struct mm_region *r, struct page *pg)
 {
 	mm_counters.large_frees++;
-	mm_counters.large_pages -= page_nr_exact(pg);
+	mm_counters.large_pages -= pg->nr_exact;
 	vg_free(page_address(r, pg));
 	__free_pages_exact(r, pg);
 }
 
 /* ---- the API -------------------------------------------------------------------------- */
 
-/* Everything but a size-class hit: 0, large sizes, the first call, a pool to
- * change or carve, debug caches. Takes the lock itself. */
+/* Everything but a size-class hit: 0, large sizes, a reservation to refill,
+ * debug caches, fault injection. Takes the lock itself. */
 static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
 {
-	struct kmem_cache *s;
 	void *p;
 
 	if (size == 0)
@@ -186,10 +186,8 @@ static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, cons
 	if (size > KMALLOC_MAX_CACHE_SIZE) {
 		p = kmalloc_large(size, gfp);
 	} else {
-		if (unlikely(!slab_is_up))
-			slab_up();
-		s = &kmalloc_caches[kmalloc_index(size)];
-		p = slab_alloc(s, gfp, size, caller);
+		slab_up();
+		p = slab_alloc_slow(&kmalloc_caches[kmalloc_index(size)], gfp, size, caller);
 	}
 	mm_unlock();
 	if (p && (gfp & __GFP_ZERO))
@@ -211,10 +209,12 @@ void *kmalloc(size_t size, gfp_t gfp)
 		void *p;
 
 		mm_lock();
-		p = slab_alloc_fast(s, size);
-		mm_unlock();
-		if (likely(p))
+		if (likely(slab_alloc_ready(s))) {
+			p = slab_alloc_fast(s);
+			mm_unlock();
 			return unlikely(gfp & __GFP_ZERO) ? zero_block(p, size) : p;
+		}
+		mm_unlock();
 	}
 	return kmalloc_slow(size, gfp, _RET_IP_);
 }
@@ -235,78 +235,37 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp)
 	return kmalloc(n * size, gfp | __GFP_ZERO);
 }
 
-/*
- * Look @p up: its region and the first page of its block. Return the block's
- * usable size when @p is the start of a live-looking block, else 0 with
- * *why set to the report it deserves. Unlocked.
- */
-static size_t lookup_block(const void *p, struct mm_region **rp, struct page **pgp,
-			   enum mm_report_kind *why)
-{
-	struct mm_region *r = addr_to_region((uintptr_t)p);
-	struct page *pg;
-	struct kmem_cache *s;
-	unsigned int idx;
-	bool exact;
-
-	*why = MM_REPORT_FOREIGN_FREE;
-	if (!r)
-		return 0;
-	pg = compound_head(region_page(r, (uintptr_t)p));
-	*rp = r;
-	*pgp = pg;
-	if (pg->state == PG_slab) {
-		s = pg->slab_cache;
-		idx = obj_index(s, p, &exact);
-		if (idx >= pg->fresh)
-			return 0;
-		*why = MM_REPORT_INTERIOR_FREE;
-		if (!exact)
-			return 0;
-		return cache_debug(s) ? debug_object_size(s, p) : kmem_cache_size(s);
-	}
-	if (pg->state == PG_large && page_is_exact(pg)) {
-		*why = MM_REPORT_INTERIOR_FREE;
-		if (p != page_address(r, pg))
-			return 0;
-		return page_nr_exact(pg) << PAGE_SHIFT;
-	}
-	return 0;
-}
-
 /* kfree() of anything but a plain pool object in the first region. */
 static __attribute__((noinline)) void kfree_slow(const void *p, const void *caller)
 {
-	struct mm_region *r = NULL;
-	struct page *pg = NULL;
-	enum mm_report_kind why;
+	struct mm_block b;
+	struct mm_report r;
 
 	if ((uintptr_t)p <= (uintptr_t)ZERO_SIZE_PTR)
 		return;
 	mm_lock();
-	r = addr_to_region((uintptr_t)p);
-	if (likely(r)) {
-		pg = compound_head(region_page(r, (uintptr_t)p));
-		if (pg->state == PG_slab) {
-			slab_free(pg->slab_cache, pg, (void *)(uintptr_t)p, caller);
-			mm_unlock();
-			return;
-		}
+	mm_lookup(p, &b);
+	if (b.kind == BLOCK_OBJECT && (b.cache->flags & SLAB_INTERNAL)) {
+		mm_report_init(&r, MM_REPORT_WRONG_CACHE, p, b.start, b.cache, caller);
+		r.detail = "kfree() of a kmem_cache handle: use kmem_cache_destroy()";
+		mm_report_send(&r);
+	} else if (b.kind == BLOCK_OBJECT) {
+		slab_free_slow(b.cache, b.slab, (void *)(uintptr_t)p, caller);
+	} else if (b.kind == BLOCK_PAGES && b.live && page_is_exact(b.page)) {
+		kfree_large(b.region, b.page);
+	} else {
+		mm_report(b.live ? MM_REPORT_FOREIGN_FREE : b.why, p, b.start, NULL, caller);
 	}
-	if (lookup_block(p, &r, &pg, &why) && pg->state == PG_large)
-		kfree_large(r, pg);
-	else
-		mm_report(why, p, NULL, NULL, caller);
 	mm_unlock();
 }
 
 void kfree(const void *p)
 {
-	struct page *pg;
+	struct slab *slab;
 
 	mm_lock();
-	pg = first_region_pool(p);
-	if (likely(pg) && likely(slab_free_fast(pg->slab_cache, pg, (void *)(uintptr_t)p))) {
+	slab = virt_to_slab_fast(p);
+	if (likely(slab_free_fast(slab->cache, slab, p))) {
 		mm_unlock();
 		return;
 	}
@@ -314,17 +273,25 @@ void kfree(const void *p)
 	kfree_slow(p, _RET_IP_);
 }
 
-size_t ksize(const void *p)
+/* The usable size of the live block at @p, or 0. Unlocked. */
+static size_t __ksize(const void *p)
 {
-	struct mm_region *r;
-	struct page *pg;
-	enum mm_report_kind why;
-	size_t n;
+	struct mm_block b;
 
 	if ((uintptr_t)p <= (uintptr_t)ZERO_SIZE_PTR)
 		return 0;
+	mm_lookup(p, &b);
+	if (!b.live || (b.kind == BLOCK_PAGES && !page_is_exact(b.page)))
+		return 0;
+	return block_size(&b);
+}
+
+size_t ksize(const void *p)
+{
+	size_t n;
+
 	mm_lock();
-	n = lookup_block(p, &r, &pg, &why);
+	n = __ksize(p);
 	mm_unlock();
 	return n;
 }
@@ -342,7 +309,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	}
 	old_size = ksize(p);
 	if (old_size == 0) {
-		kfree(p); /* reports the bad pointer, frees nothing */
+		kfree_slow(p, _RET_IP_); /* reports the bad pointer, frees nothing */
 		return NULL;
 	}
 	if (new_size <= old_size) {
@@ -362,20 +329,10 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 
 bool mm_owns(const void *p)
 {
-	struct mm_region *r;
-	struct page *pg;
-	bool owned = false;
+	struct mm_block b;
 
 	mm_lock();
-	r = addr_to_region((uintptr_t)p);
-	if (r) {
-		pg = compound_head(region_page(r, (uintptr_t)p));
-		if (pg->state == PG_slab)
-			owned = (uintptr_t)p - pool_base(pg->slab_cache, p) <
-				(uintptr_t)pg->slab_cache->objects * pg->slab_cache->size;
-		else
-			owned = pg->state == PG_large;
-	}
+	mm_lookup(p, &b);
 	mm_unlock();
-	return owned;
+	return b.kind == BLOCK_PAGES || (b.kind == BLOCK_OBJECT && b.index < b.cache->objects);
 }

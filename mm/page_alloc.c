@@ -123,11 +123,6 @@ static inline bool page_is_buddy(const struct page *pg, unsigned int order)
 	return pg->state == PG_free && pg->order == order;
 }
 
-static inline void set_page_nr_exact(struct page *pg, size_t nr)
-{
-	pg->freelist = (void *)(uintptr_t)nr;
-}
-
 /* ---- free lists ----------------------------------------------------------------- */
 
 /* The free list a free block of @order starting at @pg belongs on. */
@@ -281,21 +276,27 @@ static struct page *alloc_block(unsigned int order, bool pools, struct mm_region
 
 /*
  * Reset the descriptors of a block of @n pages at @pg before it goes back
- * free: its first page entirely but for its arena, the others' state only
- * (a free block's inner pages are PG_none; nothing reads the rest of them).
+ * free: its first page entirely but for its arena, the others' state and pool
+ * pointer (a free block's inner pages are PG_none; nothing reads the rest).
+ * The first page of a page-backed block (not a pool) keeps PGF_FREED, so that
+ * a second free of it is told apart from a foreign pointer.
  */
-static void clear_pages(struct page *pg, size_t n)
+static void clear_pages(struct mm_region *r, struct page *pg, size_t n)
 {
+	struct slab **slabs = &r->slabs[pg - r->pages];
+	bool was_pool = slabs[0] != &mm_no_slab;
 	size_t i;
 
-	pg->freelist = NULL;
-	pg->slab_cache = NULL;
-	pg->inuse = 0;
-	pg->fresh = 0;
+	mm_memset(&pg->pool, 0, sizeof(pg->pool));
 	pg->order = 0;
 	pg->state = PG_none;
-	for (i = 1; i < n; i++)
+	pg->flags = was_pool ? 0 : PGF_FREED;
+	slabs[0] = &mm_no_slab;
+	for (i = 1; i < n; i++) {
 		pg[i].state = PG_none;
+		pg[i].flags = 0;
+		slabs[i] = &mm_no_slab;
+	}
 }
 
 /* Mark the first @nr pages at @pg allocated with @order; return their address. */
@@ -307,6 +308,7 @@ static void *prep_block(const struct mm_region *r, struct page *pg, unsigned int
 
 	pg->state = PG_large;
 	pg->order = (uint8_t)order;
+	pg->flags = 0;
 	mm_page_counters.used += nr;
 	if (mm_page_counters.used > mm_page_counters.peak_used)
 		mm_page_counters.peak_used = mm_page_counters.used;
@@ -321,22 +323,21 @@ static void *prep_block(const struct mm_region *r, struct page *pg, unsigned int
 }
 
 /*
- * The descriptor of @addr if it is the first page of a PG_large block whose order
- * field is @order, with its region in *@rp; else NULL.
+ * The first page of the live page-backed block at @addr when its order field
+ * is @order, with its region in *@rp; else NULL with *@why set to the report
+ * the free deserves (a double free, or pages that are no such block).
  */
-static struct page *lookup_large(const void *addr, unsigned int order, struct mm_region **rp)
+static struct page *lookup_large(const void *addr, unsigned int order, struct mm_region **rp,
+				 enum mm_report_kind *why)
 {
-	uintptr_t a = (uintptr_t)addr;
-	struct mm_region *r = addr_to_region(a);
-	struct page *pg;
+	struct mm_block b;
 
-	if (!r || (a & (PAGE_SIZE - 1)))
+	mm_lookup(addr, &b);
+	*why = b.why == MM_REPORT_DOUBLE_FREE ? MM_REPORT_DOUBLE_FREE : MM_REPORT_BAD_PAGES;
+	if (b.kind != BLOCK_PAGES || !b.live || b.page->order != order)
 		return NULL;
-	pg = region_page(r, a);
-	if (pg->state != PG_large || pg->order != order)
-		return NULL;
-	*rp = r;
-	return pg;
+	*rp = b.region;
+	return b.page;
 }
 
 /* ---- unlocked calls (mm/internal.h) --------------------------------------------- */
@@ -358,7 +359,7 @@ void __free_pages(struct mm_region *r, struct page *pg, unsigned int order)
 {
 	MM_BUG_ON(order > MAX_ORDER || pg->order != order ||
 		  (pg->state != PG_large && pg->state != PG_slab));
-	clear_pages(pg, order_pages(order));
+	clear_pages(r, pg, order_pages(order));
 	mm_page_counters.used -= order_pages(order);
 	free_block(r, (uintptr_t)page_address(r, pg), order);
 }
@@ -377,17 +378,17 @@ void *__alloc_pages_exact(size_t size, gfp_t gfp)
 	if (!pg)
 		return NULL;
 	free_range(r, (uintptr_t)page_address(r, pg) + (nr << PAGE_SHIFT), order_pages(order) - nr);
-	set_page_nr_exact(pg, nr);
+	pg->nr_exact = nr;
 	return prep_block(r, pg, PAGE_ORDER_EXACT, nr, gfp);
 }
 
 void __free_pages_exact(struct mm_region *r, struct page *pg)
 {
-	size_t nr = page_nr_exact(pg);
+	size_t nr = pg->nr_exact;
 
 	MM_BUG_ON(pg->state != PG_large || !page_is_exact(pg) || !nr ||
 		  nr > order_pages(MAX_ORDER));
-	clear_pages(pg, nr);
+	clear_pages(r, pg, nr);
 	mm_page_counters.used -= nr;
 	free_range(r, (uintptr_t)page_address(r, pg), nr);
 }
@@ -399,7 +400,7 @@ int mm_add_region(void *start, size_t size)
 	uintptr_t s = (uintptr_t)start, pages, end;
 	struct mm_region *r;
 	unsigned int o;
-	size_t nr;
+	size_t nr, i;
 	int ret = 0;
 
 	/* The end must be representable, and a region needs more than a page. */
@@ -408,11 +409,11 @@ int mm_add_region(void *start, size_t size)
 	pages = (s + _Alignof(struct page) - 1) & ~(uintptr_t)(_Alignof(struct page) - 1);
 	end = (s + size) & ~(uintptr_t)(PAGE_SIZE - 1);
 	/*
-	 * nr descriptors and nr pages fit when pages + nr * sizeof(struct page),
+	 * nr descriptors, their bits and nr pages fit when pages + nr * PAGE_META,
 	 * rounded up to a page, plus nr * PAGE_SIZE is at most end; as end is
-	 * page-aligned that is nr * (sizeof(struct page) + PAGE_SIZE) <= end - pages.
+	 * page-aligned that is nr * (PAGE_META + PAGE_SIZE) <= end - pages.
 	 */
-	nr = end > pages ? (end - pages) / (sizeof(struct page) + PAGE_SIZE) : 0;
+	nr = end > pages ? (end - pages) / (PAGE_META + PAGE_SIZE) : 0;
 	if (!nr)
 		return -MM_EINVAL;
 
@@ -431,8 +432,11 @@ int mm_add_region(void *start, size_t size)
 	r->start = s;
 	r->size = size;
 	r->pages = (struct page *)pages;
-	r->base = (pages + nr * sizeof(struct page) + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
-	r->end = r->base + (nr << PAGE_SHIFT);
+	r->slabs = (struct slab **)(r->pages + nr);
+	r->bits = (unsigned long *)(r->slabs + nr);
+	r->base = (pages + nr * PAGE_META + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+	r->span = nr << PAGE_SHIFT;
+	r->end = r->base + r->span;
 	r->nr_pages = nr;
 	r->nr_free = 0;
 	for (o = 0; o <= MAX_ORDER; o++) {
@@ -443,7 +447,10 @@ int mm_add_region(void *start, size_t size)
 		list_init(&r->pool_area[o]);
 	r->nr_arenas = 0;
 	mm_memset(r->pages, 0, nr * sizeof(struct page));
+	for (i = 0; i < nr; i++)
+		r->slabs[i] = &mm_no_slab;
 	free_range(r, r->base, nr);
+	slab_up();
 out:
 	mm_unlock();
 	return ret;
@@ -464,16 +471,17 @@ void *get_free_pages(gfp_t gfp, unsigned int order)
 void free_pages(void *addr, unsigned int order)
 {
 	struct mm_region *r = NULL;
+	enum mm_report_kind why = MM_REPORT_BAD_PAGES;
 	struct page *pg;
 
 	if (!addr)
 		return;
 	mm_lock();
-	pg = order <= MAX_ORDER ? lookup_large(addr, order, &r) : NULL;
+	pg = order <= MAX_ORDER ? lookup_large(addr, order, &r, &why) : NULL;
 	if (pg)
 		__free_pages(r, pg, order);
 	else
-		mm_report(MM_REPORT_BAD_PAGES, addr, NULL, NULL, __builtin_return_address(0));
+		mm_report(why, addr, NULL, NULL, __builtin_return_address(0));
 	mm_unlock();
 }
 
@@ -492,16 +500,18 @@ void *alloc_pages_exact(size_t size, gfp_t gfp)
 void free_pages_exact(void *addr, size_t size)
 {
 	struct mm_region *r = NULL;
+	enum mm_report_kind why = MM_REPORT_BAD_PAGES;
 	struct page *pg;
 
 	if (!addr)
 		return;
 	mm_lock();
-	pg = lookup_large(addr, PAGE_ORDER_EXACT, &r);
-	if (pg && page_nr_exact(pg) == size_to_pages(size))
+	pg = lookup_large(addr, PAGE_ORDER_EXACT, &r, &why);
+	if (pg && pg->nr_exact == size_to_pages(size))
 		__free_pages_exact(r, pg);
 	else
-		mm_report(MM_REPORT_BAD_PAGES, addr, NULL, NULL, __builtin_return_address(0));
+		mm_report(pg ? MM_REPORT_BAD_PAGES : why, addr, NULL, NULL,
+			  __builtin_return_address(0));
 	mm_unlock();
 }
 

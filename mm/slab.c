@@ -1,63 +1,81 @@
 // SPDX-License-Identifier: MIT
 /*
- * mm/slab.c - object caches: pools of equal blocks cut from runs of pages.
+ * mm/slab.c - object caches: pools of equal objects cut from runs of pages,
+ * and every slow path of allocation and free.
  *
  * A cache takes its memory from the page allocator a pool at a time: a run of
- * 2^order pages inside an arena (page_alloc.c), aligned to its own size, whose
- * first page descriptor is the pool's header. Nothing is stored inside the
- * pool but the objects and, in free objects, the link to the next free one:
+ * 2^order pages inside an arena (page_alloc.c), aligned to its own size. The
+ * pool's header (struct slab) is in the descriptor of its first page, and its
+ * free bits, one per object, in the bit slot of that page: nothing but the
+ * objects themselves is inside the pool, and nothing in a free object is read.
  *
- *   struct page (head)            the pool: PAGE_SIZE << order bytes
- *   +----------------+            +-------+-------+-------+-------+-----+----+
- *   | slab_cache   --+--> cache   | obj 0 | obj 1 | obj 2 | obj 3 | ... |tail|
- *   | freelist     --+-------+    +-------+-------+-------+-------+-----+----+
- *   | inuse  = 2     |       |     in use   free    in use  free    not yet
- *   | fresh  = 4     |       |              ^ |             ^       carved
- *   | order, PG_slab |       +--------------+ +-------------+
- *   +----------------+                        link: next free, or NULL
+ *   struct page (head)                the pool: PAGE_SIZE << order bytes
+ *   +------------------+              +-------+-------+-------+-------+-----+----+
+ *   | pool: cache  ----+--> cache     | obj 0 | obj 1 | obj 2 | obj 3 | ... |tail|
+ *   |       bitmap ----+--+           +-------+-------+-------+-------+-----+----+
+ *   |       inuse = 2  |  |            in use   free    in use  free
+ *   |       fresh = 1  |  +--> bits:   0        1       0       1      (1 = free)
+ *   +------------------+
+ *   every page of the pool: region->slabs[page] = &head->pool
  *
- * A free object's link sits at s->offset: its first word, or just past the
- * object when the cache has a constructor (the link must not overwrite what
- * the constructor set up) or debug flags (layout in <mm/poison.h>). With
- * CONFIG_MM_HARDENED the stored link is
- *     next ^ s->secret ^ (address of the link),
- * so an overflow that writes a plausible pointer decodes to garbage, and a
- * decoded link must lie in the same pool as the object holding it.
+ * Memory cost per pool: its page descriptors (in every region anyway), one
+ * bit per object in the bit slots (PAGE_SIZE / MM_MIN_ALIGN bits per page,
+ * reserved for every page of the region whether it holds a pool or not), and
+ * the tail the stride leaves (at most 1/2^CONFIG_MM_POOL_WASTE_SHIFT).
  *
- * Objects are carved lazily, as CPython's obmalloc does: a new pool has a
- * batch of up to 16 objects on its free list; when the list would run dry,
- * the next batch of never-used objects (from index fresh) is carved and
- * becomes the list. So a pool costs O(1) to start, whatever its size, and the
- * free list is empty only when the pool is full. With CONFIG_MM_RANDOM a new pool is carved whole instead and
- * its objects linked in a random order (pool_shuffle()).
+ * Bitmap words are started lazily: a new pool has no word started (fresh = 0)
+ * and costs O(1); a refill that finds no free bit in the started words starts
+ * the next one, all its objects free. Caches with a constructor or the debug
+ * layer hand objects out in index order, so the objects never handed out are
+ * those from slab->built on, and each is made ready (constructor, debug
+ * patterns) on its first allocation, once: no path loops over objects.
  *
- * Pool states, and where each pool is kept:
+ * Allocation (mm/slab_fast.h) pops the cache's reservation: the free bits of
+ * one word, copied out of its active pool by a refill. Their bits stay set in
+ * the pool until each object is handed out, so any free of a free object,
+ * reserved or not, finds its bit set: every double free is caught. A pool
+ * counts reserved objects in inuse, as if handed out.
  *
- *                alloc: the free list runs dry
- *   active (s->active, on no list) ---------------> full (on no list)
- *      ^                                              |
- *      | the slow path takes the oldest partial       | free
- *      | pool, else an empty one, else a new one      v
- *   empty (s->empty) <---------------------------- partial (s->partial, tail: newest)
- *      at most CONFIG_MM_EMPTY_POOLS_KEPT;  free: inuse becomes 0
+ * Pool states (slab_state()), and where each pool is kept:
+ *
+ *                    refill finds no free bit and no word to start
+ *   SLAB_ACTIVE (s->cpu.slab) -----------------------------> SLAB_FULL (no list)
+ *      ^                                                          |
+ *      | refill: the oldest partial pool, else an empty one,      | free
+ *      | else a new one                                           v
+ *   SLAB_EMPTY (s->empty) <-------------------------------- SLAB_PARTIAL (s->partial)
+ *      at most CONFIG_MM_EMPTY_POOLS_KEPT;   free: inuse becomes 0
  *      beyond that the pages go back at once
  *
- * The active pool stays active until it is full, whatever its fill; so an
- * alloc/free pair on an idle cache touches no list. A full pool is on no list:
- * freeing into it puts it on the partial list.
+ *   SLAB_QUARANTINED (no list): a refill or free found its bits inconsistent
+ *      (MM_REPORT_CORRUPT). Nothing is handed out of it again; its free objects
+ *      are counted as lost (s->nr_lost) until its last live object is freed
+ *      and the pool goes back to the page allocator.
  *
  * Invariants:
- * - pool freelist == NULL  <=>  inuse == objects (full)
- * - inuse == 0 and not active  =>  on s->empty (never on s->partial)
- * - s->nr_active == sum of inuse over the cache's pools
- * - s->active == NULL only before the first pool and after a shrink
+ * - inuse == objects of the started words whose bit is clear, plus the
+ *   objects the reservation holds (active pool only)
+ * - SLAB_EMPTY <=> inuse == 0 and on s->empty; SLAB_PARTIAL: 0 < inuse and a
+ *   free bit or an unstarted word
+ * - allocations less frees (s->cpu) == objects handed out, all pools
+ *
+ * Bounds: a refill looks at each started word of one pool at most once (at
+ * most 32 words, with the default geometry at most 8), takes at most one pool
+ * from a list or one new pool from the page allocator, and then starts at
+ * most one word; a free changes at most one list. No path walks a list.
  *
  * Context: every public call takes the port lock; the functions marked
  * "unlocked" in internal.h are called with it held.
  */
-#include "internal.h"
+#include "slab_fast.h"
 
 LIST_HEAD_DEFINE(slab_caches);
+
+/* The pool header of every page that is in no pool: its cache's geometry puts
+ * any pointer at index 0, and its bound is 0, so every free misses the fast
+ * path on it. */
+static struct kmem_cache no_cache = { .name = "none" };
+struct slab mm_no_slab = { .cache = &no_cache };
 
 /* Caches made by kmem_cache_create() take their descriptors from here. */
 static struct kmem_cache kmem_cache_boot;
@@ -65,6 +83,22 @@ static struct kmem_cache kmem_cache_boot;
 bool slab_is_up;
 
 /* ---- pools ------------------------------------------------------------------------ */
+
+/* The valid bits of bitmap word @w of a pool of @s. */
+static unsigned long word_mask(const struct kmem_cache *s, unsigned int w)
+{
+	return w + 1 < s->words ? ~0ul : s->last_word_mask;
+}
+
+/* Objects whose bit is set in @slab: free ones, reserved ones included. */
+unsigned int slab_free_count(const struct kmem_cache *s, const struct slab *slab)
+{
+	unsigned int w, n = 0;
+
+	for (w = 0; w < slab->fresh && w < s->words; w++)
+		n += count_bits(slab->bitmap[w] & word_mask(s, w));
+	return n;
+}
 
 /* Make a never-used object ready to be handed out. */
 static void init_object(struct kmem_cache *s, void *obj)
@@ -78,188 +112,325 @@ static void init_object(struct kmem_cache *s, void *obj)
 		debug_init_object(s, obj);
 }
 
-/* Objects pool_carve() carves at once: the fast path hands them out, and the
- * slow path comes back once per batch, not once per object. */
-#define CARVE_BATCH 16
+/* Bit reversal of a bit index: the bit order of CONFIG_MM_RANDOM (obj_bit()). */
+#define REV1(x) \
+	(((x)&1) << 5 | ((x)&2) << 3 | ((x)&4) << 1 | ((x)&8) >> 1 | ((x)&16) >> 3 | ((x)&32) >> 5)
+#define REV(x) (BITS_PER_LONG == 64 ? REV1(x) : REV1(x) >> 1)
+#define REV4(x) REV(x), REV((x) + 1), REV((x) + 2), REV((x) + 3)
+#define REV16(x) REV4(x), REV4((x) + 4), REV4((x) + 8), REV4((x) + 12)
+const uint8_t mm_bit_order[64] = { REV16(0), REV16(16), REV16(32), REV16(48) };
+
+static void quarantine(struct kmem_cache *s, struct slab *slab, const char *why);
 
 /*
- * pool_carve - carve up to CARVE_BATCH never-used objects of the pool holding
- * @near and link them in address order.
- * Return: the first of them (the last one's link is NULL); NULL when every
- * object of the pool is carved already.
+ * slab_reserve - fill the empty reservation *@res from @slab: the first
+ * started word with a free bit, from the cursor on, else a new word. Its
+ * bits are counted in inuse as if handed out, and in the cache's peak.
+ * Return: false when the pool has no free object (or was quarantined).
+ * Unlocked. Time: at most one look at each started word.
  */
-void *pool_carve(struct kmem_cache *s, struct page *pg, const void *near)
+static bool slab_reserve(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab *slab,
+			 unsigned long *res)
 {
-	uintptr_t base = pool_base(s, near);
-	unsigned int first = pg->fresh, i;
-	void *next = NULL;
+	unsigned int k, w = slab->cursor, n;
+	unsigned long bits, held;
 
-	if (first >= s->objects)
-		return NULL;
-	i = s->objects - first < CARVE_BATCH ? s->objects : first + CARVE_BATCH;
-	pg->fresh = (uint16_t)i;
-	while (i-- > first) {
-		void *obj = pool_object(s, base, i);
-
-		init_object(s, obj);
-		set_freepointer(s, obj, next);
-		next = obj;
+	for (k = 0; k < slab->fresh; k++, w = w + 1 < slab->fresh ? w + 1 : 0) {
+		bits = slab->bitmap[w];
+		if (bits)
+			goto take;
 	}
-	return next;
-}
-
-static unsigned int gcd(unsigned int a, unsigned int b)
-{
-	while (b) {
-		unsigned int t = a % b;
-
-		a = b;
-		b = t;
+	if (slab->fresh >= s->words)
+		return false;
+	w = slab->fresh++;
+	bits = slab->bitmap[w] = word_mask(s, w);
+	if (!cache_slow_only(s))
+		slab->limit = slab_carved(s, slab);
+take:
+	n = count_bits(bits);
+	if (unlikely((bits & ~word_mask(s, w)) || slab->inuse + n > slab_carved(s, slab))) {
+		quarantine(s, slab, "pool's free bits disagree with its count");
+		return false;
 	}
-	return a;
-}
-
-/*
- * pool_shuffle - carve every object of a new pool at once and link them in a
- * random order (CONFIG_MM_RANDOM): object (start + k * step) mod n comes k-th,
- * with start and step drawn per pool and step prime to n. Return the list.
- */
-static void *pool_shuffle(struct kmem_cache *s, struct page *pg, uintptr_t base)
-{
-	unsigned int n = s->objects, k, step, start;
-	unsigned long r = mm_port_random();
-	void *next = NULL;
-
-	start = (unsigned int)(r % n);
-	step = 1 + (unsigned int)((r >> 12) % n);
-	while (gcd(step, n) != 1)
-		step = step % n + 1;
-	for (k = n; k-- > 0;) {
-		void *obj =
-			pool_object(s, base, (unsigned int)((start + (unsigned long)k * step) % n));
-
-		init_object(s, obj);
-		set_freepointer(s, obj, next);
-		next = obj;
-	}
-	pg->fresh = (uint16_t)n;
-	return next;
+	slab->inuse += n;
+	slab->cursor = (uint8_t)w;
+	c->word = &slab->bitmap[w];
+	c->addr = c->base + (uintptr_t)w * BITS_PER_LONG * s->size + cache_red_left(s);
+	*res = bits;
+	held = cache_nr_active(s) + n;
+	if (held > s->peak_active)
+		s->peak_active = held;
+	return true;
 }
 
 /* Take a new pool from the page allocator; NULL when out of pages. */
-static struct page *new_pool(struct kmem_cache *s)
+static struct slab *new_pool(struct kmem_cache *s)
 {
 	void *addr = __get_free_pages(GFP_KERNEL | __GFP_POOL, s->order);
+	struct mm_region *r;
 	struct page *pg;
+	struct slab *slab;
+	size_t i;
 
 	if (!addr)
 		return NULL;
-	pg = virt_to_page(addr);
+	r = addr_to_region((uintptr_t)addr);
+	pg = region_page(r, (uintptr_t)addr);
 	pg->state = PG_slab;
-	pg->slab_cache = s;
-	pg->inuse = 0;
-	pg->fresh = 0;
-	list_init(&pg->lru);
+	slab = &pg->pool;
+	mm_memset(slab, 0, sizeof(*slab));
+	slab->cache = s;
+	slab->bitmap = page_bits(r, pg);
+	list_init(&slab->list);
+	for (i = 0; i < ((size_t)1 << s->order); i++)
+		r->slabs[(size_t)(pg - r->pages) + i] = slab;
 	vg_noaccess(addr, PAGE_SIZE << s->order);
-	if (IS_ENABLED(CONFIG_MM_RANDOM))
-		pg->freelist = pool_shuffle(s, pg, (uintptr_t)addr);
-	else
-		pg->freelist = pool_carve(s, pg, addr);
 	s->nr_pools++;
-	return pg;
+	return slab;
 }
 
-/* Give an empty pool's pages back; @pg is on no list. */
-static void discard_pool(struct kmem_cache *s, struct page *pg)
+/* Give the pages of an empty (or quarantined, now empty) pool back; it is on no list. */
+static void discard_pool(struct kmem_cache *s, struct slab *slab)
 {
-	MM_BUG_ON(pg->inuse != 0 || pg->state != PG_slab);
+	struct page *pg = slab_page(slab);
+
+	MM_BUG_ON(slab->inuse != 0 || !page_is_slab(pg));
+	if (slab_state(slab) == SLAB_QUARANTINED) {
+		s->nr_lost -= slab->lost;
+		s->nr_quarantined--;
+	}
 	pg->state = PG_large;
-	pg->slab_cache = NULL;
-	pg->freelist = NULL;
 	s->nr_pools--;
 	__free_pages(page_region(pg), pg, s->order);
 }
 
+/* A pool with nothing handed out, on no list: keep it, or give it back. */
+static void pool_emptied(struct kmem_cache *s, struct slab *slab)
+{
+	if (slab_state(slab) != SLAB_QUARANTINED && s->nr_empty + 1 <= CONFIG_MM_EMPTY_POOLS_KEPT) {
+		set_slab_state(slab, SLAB_EMPTY);
+		list_add(&slab->list, &s->empty);
+		s->nr_empty++;
+	} else {
+		discard_pool(s, slab);
+	}
+}
+
+/* Give the reservation back to the active pool and let the pool go to the
+ * list its fill says. Unlocked. Time: O(1). */
+static void deactivate(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	struct slab *slab = c->slab;
+	unsigned int unused = count_bits(c->bits | c->held);
+
+	c->bits = 0;
+	c->held = 0;
+	c->slab = NULL;
+	if (!slab)
+		return;
+	slab->inuse -= unused;
+	if (slab->inuse == 0) {
+		pool_emptied(s, slab);
+	} else if (slab->inuse < s->objects) {
+		set_slab_state(slab, SLAB_PARTIAL);
+		list_add_tail(&slab->list, &s->partial);
+	} else {
+		set_slab_state(slab, SLAB_FULL);
+	}
+}
+
 /*
- * slab_alloc_slow - the active pool is full, or there is none. Unlocked.
- * Make a partial pool active, else a kept empty one, else a new one.
+ * quarantine - the bits of @slab cannot be trusted: report it, hand nothing
+ * out of it again, and count its free objects as lost. Unlocked.
+ */
+static void quarantine(struct kmem_cache *s, struct slab *slab, const char *why)
+{
+	struct kmem_cache_cpu *c = this_cpu(s);
+	struct mm_report r;
+	unsigned int lost;
+
+	mm_report_init(&r, MM_REPORT_CORRUPT,
+		       page_address(page_region(slab_page(slab)), slab_page(slab)), NULL, s, NULL);
+	r.detail = why;
+	mm_report_send(&r);
+	if (c->slab == slab) {
+		slab->inuse -= count_bits(c->bits | c->held);
+		c->bits = 0;
+		c->held = 0;
+		c->slab = NULL;
+	} else if (slab_state(slab) == SLAB_PARTIAL || slab_state(slab) == SLAB_EMPTY) {
+		list_del(&slab->list);
+		if (slab_state(slab) == SLAB_EMPTY)
+			s->nr_empty--;
+	}
+	lost = slab_carved(s, slab) > slab->inuse ? slab_carved(s, slab) - slab->inuse : 0;
+	lost += s->objects - slab_carved(s, slab);
+	slab->lost = (uint16_t)lost;
+	s->nr_lost += slab->lost;
+	s->nr_quarantined++;
+	set_slab_state(slab, SLAB_QUARANTINED);
+	slab->limit = 0;
+	if (slab->inuse == 0)
+		discard_pool(s, slab);
+}
+
+/* The pool a cache allocates from next: the oldest partial one, else a kept
+ * empty one, else a new one. NULL when out of pages. Unlocked. */
+static struct slab *take_pool(struct kmem_cache *s)
+{
+	struct slab *slab;
+
+	if (!list_empty(&s->partial)) {
+		slab = container_of(s->partial.next, struct slab, list);
+		list_del(&slab->list);
+	} else if (!list_empty(&s->empty)) {
+		slab = container_of(s->empty.next, struct slab, list);
+		list_del(&slab->list);
+		s->nr_empty--;
+	} else {
+		slab = new_pool(s);
+		if (!slab && slab_reclaim())
+			slab = new_pool(s);
+	}
+	return slab;
+}
+
+/*
+ * cache_refill - fill the empty reservation *@res: from the active pool, else
+ * from the next pool (the full active one goes to no list).
+ * Return: false when out of memory. Unlocked.
+ */
+static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigned long *res)
+{
+	struct slab *slab = c->slab;
+
+	if (slab && slab_reserve(s, c, slab, res))
+		return true;
+	if (c->slab)
+		deactivate(s, c);
+	for (;;) {
+		slab = take_pool(s);
+		if (!slab)
+			return false;
+		set_slab_state(slab, SLAB_ACTIVE);
+		c->slab = slab;
+		c->base = (uintptr_t)page_address(page_region(slab_page(slab)), slab_page(slab));
+		if (slab_reserve(s, c, slab, res))
+			return true;
+		/* A listed pool always has a free object: this one lied. */
+		if (c->slab == slab)
+			quarantine(s, slab, "pool on a list without a free object");
+	}
+}
+
+/*
+ * slab_alloc_slow - everything the fast path leaves: an empty reservation,
+ * caches that allocate here only (constructor, debug layer), fault
+ * injection. Unlocked.
  */
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller)
 {
-	struct page *pg;
+	struct kmem_cache_cpu *c = this_cpu(s);
+	unsigned long *res = cache_slow_only(s) ? &c->held : &c->bits;
+	unsigned int pos;
+	void *obj;
 
-	if (unlikely(!slab_is_up))
-		slab_up();
-	if (!list_empty(&s->partial)) {
-		pg = container_of(s->partial.next, struct page, lru);
-		list_del(&pg->lru);
-	} else if (!list_empty(&s->empty)) {
-		pg = container_of(s->empty.next, struct page, lru);
-		list_del(&pg->lru);
-		s->nr_empty--;
-	} else {
-		pg = new_pool(s);
-		if (!pg && slab_reclaim())
-			pg = new_pool(s);
-		if (!pg) {
-			s->nr_failures++;
-			return NULL;
-		}
+	if (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown) && mm_should_fail()) {
+		s->nr_failures++;
+		return NULL;
 	}
-	s->active = pg;
-	return __slab_alloc(s, gfp, size, caller);
+	if (!*res && !cache_refill(s, c, res)) {
+		s->nr_failures++;
+		return NULL;
+	}
+	/* Bit order: the bits before this one were all handed out before. */
+	pos = (unsigned int)(c->word - c->slab->bitmap) * (unsigned int)BITS_PER_LONG +
+	      lowest_bit(*res);
+	obj = reservation_pop(s, c, res);
+	if (pos >= c->slab->built) {
+		init_object(s, obj);
+		c->slab->built = (uint16_t)(pos + 1);
+	}
+	vg_alloc(obj, size, s->ctor != NULL);
+	if (cache_debug(s))
+		debug_alloc(s, obj, size, gfp, caller);
+	return obj;
 }
 
 /*
- * slab_bad_freelist - a link decoded to an address outside its pool.
- *
- * Report it and treat the pool as full from here on: the objects behind the
- * bad link are never handed out; they come back to use when the pool's live
- * objects are all freed and the pool is given back.
- * Return: the pool's new free list (empty).
+ * slab_list_update - an object of @slab was freed: move the pool to the
+ * list its fill now says. Unlocked. Time: O(1).
  */
-void *slab_bad_freelist(struct kmem_cache *s, struct page *pg, void *obj, void *next,
-			const void *caller)
+void slab_list_update(struct kmem_cache *s, struct slab *slab)
 {
-	mm_report(MM_REPORT_BAD_FREELIST, next, obj, s, caller);
-	pg->fresh = (uint16_t)s->objects;
-	return NULL;
-}
-
-/* slab_free_slow - an object went back to @pg, which is not the active pool. */
-void slab_free_slow(struct kmem_cache *s, struct page *pg, bool was_full)
-{
-	if (pg->inuse == 0) {
-		if (!was_full)
-			list_del(&pg->lru);
-		if (s->nr_empty + 1 <= CONFIG_MM_EMPTY_POOLS_KEPT) {
-			list_add(&pg->lru, &s->empty);
-			s->nr_empty++;
+	switch (slab_state(slab)) {
+	case SLAB_FULL:
+		if (slab->inuse == 0) {
+			pool_emptied(s, slab);
 		} else {
-			discard_pool(s, pg);
+			/* At the tail: the pools that went partial first have had
+			 * the longest to gather free objects, so refills take those. */
+			set_slab_state(slab, SLAB_PARTIAL);
+			list_add_tail(&slab->list, &s->partial);
 		}
-	} else if (was_full) {
-		/* At the tail: the pools that went partial first have had the
-		 * longest to gather free objects, so the slow path takes those. */
-		list_add_tail(&pg->lru, &s->partial);
+		break;
+	case SLAB_PARTIAL:
+		if (slab->inuse == 0) {
+			list_del(&slab->list);
+			pool_emptied(s, slab);
+		}
+		break;
+	case SLAB_QUARANTINED:
+		if (slab->inuse == 0)
+			discard_pool(s, slab);
+		break;
+	default: /* SLAB_ACTIVE stays; SLAB_EMPTY has nothing to free */
+		break;
 	}
 }
 
-/* slab_free_bad - @obj is not a live object's start: say which misuse it is. */
-void slab_free_bad(struct kmem_cache *s, struct page *pg, void *obj, const void *caller)
+/* Report a free of @obj, in @slab, that is not a live object's start. */
+static void free_bad(struct kmem_cache *s, struct slab *slab, void *obj, const void *caller)
+{
+	uintptr_t base = pool_base(s, obj);
+	bool exact;
+	unsigned int idx = obj_index(s, obj, &exact);
+
+	if (idx >= slab_carved(s, slab))
+		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, caller);
+	else if (!exact)
+		mm_report(MM_REPORT_INTERIOR_FREE, obj, pool_object(s, base, idx), s, caller);
+	else if (cache_debug(s))
+		debug_report(MM_REPORT_DOUBLE_FREE, s, obj, NULL, "object is already free", caller);
+	else
+		mm_report(MM_REPORT_DOUBLE_FREE, obj, obj, s, caller);
+}
+
+/*
+ * slab_free_slow - give @obj back to @slab of @s, with every check of the
+ * fast path, the debug layer's and the change of list. Unlocked.
+ */
+void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, const void *caller)
 {
 	bool exact;
 	unsigned int idx = obj_index(s, obj, &exact);
 
-	if (obj == pg->freelist && cache_debug(s))
-		debug_report(MM_REPORT_DOUBLE_FREE, s, obj, NULL, "freed twice in a row", caller);
-	else if (obj == pg->freelist)
-		mm_report(MM_REPORT_DOUBLE_FREE, obj, obj, s, caller);
-	else if (idx < pg->fresh)
-		mm_report(MM_REPORT_INTERIOR_FREE, obj, pool_object(s, pool_base(s, obj), idx), s,
-			  caller);
-	else
-		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, caller);
+	if (slab == &mm_no_slab || !exact || idx >= slab_carved(s, slab) ||
+	    slab_obj_free(s, slab, idx)) {
+		free_bad(s, slab, obj, caller);
+		return;
+	}
+	if (unlikely(slab->inuse == 0)) {
+		quarantine(s, slab, "free of a live object of a pool that counts none");
+		return;
+	}
+	if (cache_debug(s) && !debug_free(s, obj, caller))
+		return;
+	vg_free(obj);
+	slab_obj_set(s, slab, idx, true);
+	slab->inuse--;
+	this_cpu(s)->nr_frees++;
+	slab_list_update(s, slab);
 }
 
 /* ---- cache set-up ------------------------------------------------------------------ */
@@ -348,19 +519,19 @@ static uintptr_t odd_inverse(uintptr_t d)
 /*
  * struct slot_layout - where things are in each object slot of a cache.
  * @stride: bytes from one slot to the next.
- * @offset: where the free-list link is, counted from the object.
+ * @offset: debug caches: where the debug record (struct mm_track) starts,
+ *          counted from the object.
  * @red_left: bytes of left red zone between the slot start and the object.
  *
- * Plain caches keep the link in the object's first word. With a constructor
- * it follows the object; with debug flags it follows the right red zone and
- * a struct mm_track follows it (the drawing is in <mm/poison.h>).
+ * A plain cache's slot is its object rounded up to the alignment; a debug
+ * cache adds red zones and the record (the drawing is in <mm/poison.h>).
  */
 struct slot_layout {
 	size_t stride;
 	unsigned int offset, red_left;
 };
 
-static struct slot_layout cache_layout(size_t size, size_t align, slab_flags_t flags, bool ctor)
+static struct slot_layout cache_layout(size_t size, size_t align, slab_flags_t flags)
 {
 	struct slot_layout l = { 0, 0, 0 };
 	size_t area;
@@ -372,16 +543,20 @@ static struct slot_layout cache_layout(size_t size, size_t align, slab_flags_t f
 			area += sizeof(void *);
 		}
 		l.offset = (unsigned int)area;
-		l.stride = round_up(l.red_left + area + sizeof(void *) + sizeof(struct mm_track),
-				    align);
-	} else if (ctor) {
-		l.offset = (unsigned int)round_up(size, sizeof(void *));
-		l.stride = round_up(l.offset + sizeof(void *), align);
+		l.stride = round_up(l.red_left + area + sizeof(struct mm_track), align);
 	} else {
 		l.stride = round_up(size, align);
 	}
 	return l;
 }
+
+/* Most objects a pool may hold: struct slab counts them in 16 bits, its
+ * bitmap words in 8. Pools of up to MM_POOL_MAX_ORDER hold no more. */
+#define SLAB_MAX_OBJECTS \
+	(UINT8_MAX * BITS_PER_LONG < UINT16_MAX ? UINT8_MAX * BITS_PER_LONG : UINT16_MAX)
+_Static_assert(PAGE_SIZE / MM_MIN_ALIGN <= SLAB_MAX_OBJECTS,
+	       "CONFIG_MM_PAGE_SHIFT too large: a page of the smallest objects is more than "
+	       "struct slab can count");
 
 /**
  * kmem_cache_setup - fill in a cache descriptor and list it. Unlocked.
@@ -392,33 +567,40 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 		      slab_flags_t flags, void (*ctor)(void *))
 {
 	struct slot_layout l;
+	unsigned int tail, o;
 	int order;
 
 	flags = cache_flags(flags, ctor != NULL);
 	align = cache_align(align, flags);
-	l = cache_layout(size, align, flags, ctor != NULL);
+	l = cache_layout(size, align, flags);
 	order = pool_order(l.stride, align);
 	MM_BUG_ON(order < 0);
 
 	mm_memset(s, 0, sizeof(*s)); /* not "*s = (struct ...){}": that may call memset() */
-	s->active = NULL;
 	s->size = (unsigned int)l.stride;
 	s->offset = l.offset;
 	s->red_left = l.red_left;
-	s->secret = IS_ENABLED(CONFIG_MM_HARDENED) ? (uintptr_t)mm_port_random() : 0;
 	s->pool_shift = PAGE_SHIFT + (unsigned int)order;
 	s->pool_mask = ((uintptr_t)PAGE_SIZE << order) - 1;
 	s->stride_shift = (unsigned int)__builtin_ctzl((unsigned long)l.stride);
 	s->inverse = odd_inverse(l.stride >> s->stride_shift);
 	s->objects = (unsigned int)((PAGE_SIZE << order) / l.stride);
+	MM_BUG_ON(s->objects > SLAB_MAX_OBJECTS);
+	s->objects_less_2 = s->objects - 2u;
+	s->words = (s->objects + (unsigned int)BITS_PER_LONG - 1) / (unsigned int)BITS_PER_LONG;
+	s->xor = IS_ENABLED(CONFIG_MM_RANDOM) ? (unsigned int)(mm_port_random() % BITS_PER_LONG)
+					      : 0;
+	tail = s->objects % (unsigned int)BITS_PER_LONG;
+	s->last_word_mask = tail ? 0 : ~0ul;
+	for (o = 0; o < tail; o++)
+		s->last_word_mask |= 1ul << obj_bit(s, o);
 	s->order = (unsigned int)order;
 	s->object_size = (unsigned int)size;
 	s->align = (unsigned int)align;
 	s->flags = flags;
 	s->ctor = ctor;
 	s->name = name;
-	if (s->objects > UINT16_MAX)
-		s->objects = UINT16_MAX;
+	s->magic = CACHE_MAGIC;
 	list_init(&s->partial);
 	list_init(&s->empty);
 	list_add_tail(&s->list, &slab_caches);
@@ -427,25 +609,54 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 /* Whether a cache of objects of @size aligned to @align can exist. */
 static bool cache_fits(size_t size, size_t align, slab_flags_t flags, bool ctor)
 {
+	size_t stride;
+	int order;
+
 	if (size == 0 || (align & (align - 1)) != 0)
 		return false;
 	if (size > (PAGE_SIZE << MAX_ORDER) || align > (PAGE_SIZE << MAX_ORDER))
 		return false;
 	flags = cache_flags(flags, ctor);
 	align = cache_align(align, flags);
-	return pool_order(cache_layout(size, align, flags, ctor).stride, align) >= 0;
+	stride = cache_layout(size, align, flags).stride;
+	order = pool_order(stride, align);
+	/* struct slab counts objects in 16 bits and bitmap words in 8. */
+	return order >= 0 && ((PAGE_SIZE << order) / stride) <= SLAB_MAX_OBJECTS;
 }
 
 /**
- * slab_up - set the slab layer up on first use. Unlocked; idempotent.
+ * slab_up - set the slab layer up: the cache of cache descriptors and the
+ * kmalloc classes. Called by the first mm_add_region() (or kmem_cache_create()
+ * before any region). Unlocked; idempotent.
  */
 void slab_up(void)
 {
 	if (slab_is_up)
 		return;
 	slab_is_up = true;
-	kmem_cache_setup(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache), 0, 0, NULL);
+	kmem_cache_setup(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache), 0,
+			 SLAB_INTERNAL, NULL);
 	kmalloc_up();
+}
+
+/**
+ * slab_restart - set every cache up again, for new debug flags: only while no
+ * cache holds a pool (so the only caches are the kmalloc classes and the
+ * cache of cache descriptors). Unlocked.
+ * Return: false, and nothing changed, when a cache holds a pool.
+ */
+bool slab_restart(void)
+{
+	struct kmem_cache *s;
+
+	if (slab_is_up)
+		for_each_cache(s)
+			if (s->nr_pools)
+				return false;
+	list_init(&slab_caches);
+	slab_is_up = false;
+	slab_up();
+	return true;
 }
 
 /* ---- public API ---------------------------------------------------------------------- */
@@ -459,27 +670,44 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 		return NULL;
 	mm_lock();
 	slab_up();
-	s = slab_alloc(&kmem_cache_boot, GFP_KERNEL, sizeof(*s), _RET_IP_);
+	s = slab_alloc_slow(&kmem_cache_boot, GFP_KERNEL, sizeof(*s), _RET_IP_);
 	if (s)
-		kmem_cache_setup(s, name, size, align, flags, ctor);
+		kmem_cache_setup(s, name, size, align, flags & ~(SLAB_KMALLOC | SLAB_INTERNAL),
+				 ctor);
 	mm_unlock();
 	return s;
 }
 
+/* Whether @s is a cache made by kmem_cache_create() and not destroyed. */
+static bool cache_is_live(const struct kmem_cache *s)
+{
+	struct mm_block b;
+
+	mm_lookup(s, &b);
+	return b.kind == BLOCK_OBJECT && b.live && b.cache == &kmem_cache_boot &&
+	       s->magic == CACHE_MAGIC;
+}
+
 void kmem_cache_destroy(struct kmem_cache *s)
 {
+	struct mm_report r;
+
 	if (!s)
 		return;
 	mm_lock();
-	if (s->nr_active) {
+	if (!cache_is_live(s)) {
+		mm_report_init(&r, MM_REPORT_DOUBLE_FREE, s, NULL, NULL, _RET_IP_);
+		r.detail = "kmem_cache_destroy() of a cache that does not exist (destroyed?)";
+		mm_report_send(&r);
+	} else if (cache_nr_active(s)) {
 		mm_report(MM_REPORT_CACHE_BUSY, s, NULL, s, _RET_IP_);
-		mm_unlock();
-		return;
+	} else {
+		__kmem_cache_shrink(s);
+		MM_BUG_ON(s->nr_pools != s->nr_quarantined || !list_empty(&s->partial));
+		list_del(&s->list);
+		s->magic = 0;
+		slab_free_slow(&kmem_cache_boot, virt_to_slab(s), s, _RET_IP_);
 	}
-	__kmem_cache_shrink(s);
-	MM_BUG_ON(s->nr_pools != 0 || !list_empty(&s->partial));
-	list_del(&s->list);
-	slab_free(&kmem_cache_boot, compound_head(virt_to_page(s)), s, _RET_IP_);
 	mm_unlock();
 }
 
@@ -490,9 +718,7 @@ const char *kmem_cache_name(const struct kmem_cache *s)
 
 size_t kmem_cache_size(const struct kmem_cache *s)
 {
-	if (cache_debug(s))
-		return s->object_size;
-	return s->ctor ? s->offset : s->size;
+	return cache_debug(s) ? s->object_size : s->size;
 }
 
 static __attribute__((noinline)) void *kmem_cache_alloc_slow(struct kmem_cache *s, gfp_t gfp,
@@ -501,7 +727,7 @@ static __attribute__((noinline)) void *kmem_cache_alloc_slow(struct kmem_cache *
 	void *obj;
 
 	mm_lock();
-	obj = slab_alloc(s, gfp, s->object_size, caller);
+	obj = slab_alloc_slow(s, gfp, s->object_size, caller);
 	mm_unlock();
 	if (obj && (gfp & __GFP_ZERO))
 		mm_memset(obj, 0, s->object_size);
@@ -513,14 +739,14 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	void *obj;
 
 	mm_lock();
-	obj = slab_alloc_fast(s, s->object_size);
-	mm_unlock();
-	if (likely(obj) && likely(!(gfp & __GFP_ZERO)))
-		return obj;
-	if (obj) {
-		mm_memset(obj, 0, s->object_size);
+	if (likely(slab_alloc_ready(s))) {
+		obj = slab_alloc_fast(s);
+		mm_unlock();
+		if (unlikely(gfp & __GFP_ZERO))
+			mm_memset(obj, 0, s->object_size);
 		return obj;
 	}
+	mm_unlock();
 	return kmem_cache_alloc_slow(s, gfp, _RET_IP_);
 }
 
@@ -532,30 +758,28 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 static __attribute__((noinline)) void kmem_cache_free_slow(struct kmem_cache *s, void *obj,
 							   const void *caller)
 {
-	struct page *pg;
+	struct mm_block b;
 
 	if (!obj)
 		return;
 	mm_lock();
-	pg = virt_to_page(obj);
-	if (pg)
-		pg = compound_head(pg);
-	if (!pg || pg->state != PG_slab)
+	mm_lookup(obj, &b);
+	if (b.kind != BLOCK_OBJECT)
 		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, caller);
-	else if (pg->slab_cache != s)
-		mm_report(MM_REPORT_WRONG_CACHE, obj, NULL, pg->slab_cache, caller);
+	else if (b.cache != s)
+		mm_report(MM_REPORT_WRONG_CACHE, obj, NULL, b.cache, caller);
 	else
-		slab_free(s, pg, obj, caller);
+		slab_free_slow(s, b.slab, obj, caller);
 	mm_unlock();
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	struct page *pg;
+	struct slab *slab;
 
 	mm_lock();
-	pg = first_region_pool(obj);
-	if (likely(pg && pg->slab_cache == s) && likely(slab_free_fast(s, pg, obj))) {
+	slab = virt_to_slab_fast(obj);
+	if (likely(slab->cache == s) && likely(slab_free_fast(s, slab, obj))) {
 		mm_unlock();
 		return;
 	}
@@ -564,28 +788,23 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 }
 
 /**
- * __kmem_cache_shrink - give back every empty pool of @s. Unlocked.
+ * __kmem_cache_shrink - give the reservation back and every empty pool of @s
+ * to the page allocator. Unlocked.
  * Return: the number of pools given back.
  */
 int __kmem_cache_shrink(struct kmem_cache *s)
 {
-	struct page *pg;
-	int n = 0;
+	unsigned int before = s->nr_pools;
+	struct slab *slab;
 
+	deactivate(s, this_cpu(s));
 	while (!list_empty(&s->empty)) {
-		pg = container_of(s->empty.next, struct page, lru);
-		list_del(&pg->lru);
+		slab = container_of(s->empty.next, struct slab, list);
+		list_del(&slab->list);
 		s->nr_empty--;
-		discard_pool(s, pg);
-		n++;
+		discard_pool(s, slab);
 	}
-	pg = s->active;
-	if (pg && pg->inuse == 0) {
-		s->active = NULL;
-		discard_pool(s, pg);
-		n++;
-	}
-	return n;
+	return (int)(before - s->nr_pools);
 }
 
 /**

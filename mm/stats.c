@@ -8,21 +8,24 @@
  *
  * Where each figure comes from:
  *
- *   per cache (struct kmem_cache)      global (struct mm_counters, page_alloc)
- *   nr_active, peak_active, nr_frees   large_allocs / large_frees / large_pages
- *   nr_failures, nr_pools, nr_empty    failures (huge, overflow, large OOM)
- *   allocs = nr_frees + nr_active      region nr_free, free_area, peak of used
+ *   per cache (struct kmem_cache)        global (struct mm_counters, page_alloc)
+ *   cpu.nr_allocs, cpu.nr_frees          large_allocs / large_frees / large_pages
+ *   active = nr_allocs - nr_frees        failures (huge, overflow, large OOM)
+ *   peak_active (kept at each refill)    region nr_free, free_area, peak of used
+ *   nr_failures, nr_pools, nr_empty,     (kept when pages are taken)
+ *   nr_lost, nr_quarantined
  *
  * A heap-map row, as mm_print_heapmap() draws one (64 pages a row):
  *
- *   0x20005000 mmm....5555@@@@LLLLLLLL0...........PP...
- *              |  |   |   |   |       |           '- pages from get_free_pages()
- *              |  |   |   |   |       '- a kept empty pool
+ *   0x20005000 mmm....5555@@@@LLLLLLLL0...QQ........PP...
+ *              |  |   |   |   |       |   |          '- pages from get_free_pages()
+ *              |  |   |   |   |       |   '- a quarantined pool
+ *              |  |   |   |   |       '- a pool under 10% full: kept empty, or nearly
  *              |  |   |   |   '- a page-backed kmalloc block
- *              |  |   |   '- a full pool
- *              |  |   '- a pool 50-59% full (1..9: tenths)
+ *              |  |   |   '- a full pool (every object handed out or held)
+ *              |  |   '- a pool 50-59% full (0..9: tenths)
  *              |  '- free pages
- *              '- page descriptors (metadata at the start of the region)
+ *              '- page descriptors and free bits (metadata at the start of the region)
  *
  * Context: every call takes the port lock for as long as it reads.
  */
@@ -31,11 +34,13 @@
 
 /* ---- figures ------------------------------------------------------------------------ */
 
+/* Pools with an object handed out (objects the cache holds do not count). */
 static unsigned long cache_active_pools(const struct kmem_cache *s)
 {
+	const struct kmem_cache_cpu *c = &s->cpu;
 	unsigned long n = s->nr_pools - s->nr_empty;
 
-	if (s->active && s->active->inuse == 0)
+	if (c->slab && c->slab->inuse == count_bits(c->bits | c->held))
 		n--;
 	return n;
 }
@@ -47,14 +52,16 @@ static void __get_cache_stats(const struct kmem_cache *s, struct mm_cache_stats 
 	st->stride = s->size;
 	st->objs_per_pool = s->objects;
 	st->pages_per_pool = 1u << s->order;
-	st->active_objs = s->nr_active;
+	st->active_objs = cache_nr_active(s);
 	st->total_objs = (unsigned long)s->nr_pools * s->objects;
 	st->active_pools = cache_active_pools(s);
 	st->total_pools = s->nr_pools;
-	st->nr_allocs = s->nr_frees + s->nr_active;
-	st->nr_frees = s->nr_frees;
+	st->nr_allocs = s->cpu.nr_allocs;
+	st->nr_frees = s->cpu.nr_frees;
 	st->nr_failures = s->nr_failures;
 	st->peak_active_objs = s->peak_active;
+	st->lost_objs = s->nr_lost;
+	st->quarantined_pools = s->nr_quarantined;
 }
 
 bool mm_get_cache_stats(unsigned int index, struct mm_cache_stats *st)
@@ -107,13 +114,15 @@ void mm_get_stats(struct mm_stats *st)
 			st->nr_caches++;
 			st->nr_pools += s->nr_pools;
 			st->pool_bytes += (size_t)s->nr_pools << s->pool_shift;
-			st->live_bytes += s->nr_active * kmem_cache_size(s);
+			st->live_bytes += cache_nr_active(s) * kmem_cache_size(s);
 			st->live_requested_bytes +=
-				s->nr_active *
+				cache_nr_active(s) *
 				((s->flags & SLAB_KMALLOC) ? kmem_cache_size(s) : s->object_size);
-			st->nr_allocs += s->nr_frees + s->nr_active;
-			st->nr_frees += s->nr_frees;
+			st->nr_allocs += s->cpu.nr_allocs;
+			st->nr_frees += s->cpu.nr_frees;
 			st->nr_failures += s->nr_failures;
+			st->lost_bytes += (size_t)s->nr_lost * s->size;
+			st->nr_quarantined += s->nr_quarantined;
 		}
 	}
 	st->other_page_bytes = st->used_bytes - st->pool_bytes - st->large_bytes;
@@ -138,7 +147,8 @@ void mm_reset_peak(void)
 	mm_page_counters.peak_used = mm_page_counters.used;
 	if (slab_is_up)
 		for_each_cache(s)
-			s->peak_active = s->nr_active;
+			s->peak_active = cache_nr_active(s) +
+					 (unsigned long)count_bits(s->cpu.bits | s->cpu.held);
 	mm_unlock();
 }
 
@@ -211,7 +221,7 @@ void mm_print_slabinfo(const struct mm_printer *p)
 	pr_str(p, "# name            <active_objs> <num_objs> <objsize> <objperslab> "
 		  "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata "
 		  "<active_slabs> <num_slabs> <sharedavail> : stats <allocs> <frees> <failures> "
-		  "<peak_active>\n");
+		  "<peak_active> <lost>\n");
 	for (i = 0; mm_get_cache_stats(i, &st); i++) {
 		if (st.total_pools == 0 && st.nr_allocs == 0 && st.nr_failures == 0)
 			continue;
@@ -238,6 +248,8 @@ void mm_print_slabinfo(const struct mm_printer *p)
 		pr_num(p, st.nr_failures, 6, 10);
 		pr_str(p, " ");
 		pr_num(p, st.peak_active_objs, 6, 10);
+		pr_str(p, " ");
+		pr_num(p, st.lost_objs, 4, 10);
 		pr_str(p, "\n");
 	}
 }
@@ -266,11 +278,13 @@ void mm_print_meminfo(const struct mm_printer *p)
 	pr_meminfo(p, "Metadata:", st.meta_bytes, true);
 	pr_meminfo(p, "LiveBytes:", st.live_bytes, true);
 	pr_meminfo(p, "LiveRequested:", st.live_requested_bytes, true);
+	pr_meminfo(p, "Lost:", st.lost_bytes, true);
 	pr_meminfo(p, "LargestFree:", st.largest_free_bytes, true);
 	pr_meminfo(p, "Regions:", st.nr_regions, false);
 	pr_meminfo(p, "Caches:", st.nr_caches, false);
 	pr_meminfo(p, "Arenas:", st.nr_arenas, false);
 	pr_meminfo(p, "Pools:", st.nr_pools, false);
+	pr_meminfo(p, "Quarantined:", st.nr_quarantined, false);
 	pr_meminfo(p, "LargeBlocks:", st.nr_large, false);
 	pr_meminfo(p, "Allocations:", st.nr_allocs, false);
 	pr_meminfo(p, "Frees:", st.nr_frees, false);
@@ -314,15 +328,18 @@ void mm_print_buddyinfo(const struct mm_printer *p)
 /* The map character of page @i of @r. Unlocked. */
 static char heapmap_char(const struct mm_region *r, size_t i)
 {
-	const struct page *pg = compound_head(&r->pages[i]);
-	const struct kmem_cache *s;
+	const struct page *pg = &r->pages[i];
+	const struct slab *slab = page_slab(r, pg);
 
-	switch (pg->state) {
-	case PG_slab:
-		s = pg->slab_cache;
-		if (pg->inuse == s->objects)
+	if (slab) {
+		if (slab_state(slab) == SLAB_QUARANTINED)
+			return 'Q';
+		if (slab->inuse == slab->cache->objects)
 			return '@';
-		return (char)('0' + pg->inuse * 10u / s->objects);
+		return (char)('0' + slab->inuse * 10u / slab->cache->objects);
+	}
+	pg = compound_head(&r->pages[i]);
+	switch (pg->state) {
 	case PG_large:
 		return page_is_exact(pg) ? 'L' : 'P';
 	default:
@@ -371,6 +388,7 @@ void mm_print_heapmap(const struct mm_printer *p)
 			pr_str(p, "\n");
 		}
 	}
-	pr_str(p, "legend: m page descriptors  . free  0-9 pool fill in tenths  @ full pool\n"
-		  "        L page-backed kmalloc block  P pages from get_free_pages()\n");
+	pr_str(p, "legend: m page descriptors and free bits  . free  0-9 pool fill in tenths\n"
+		  "        @ full pool  Q quarantined pool  L page-backed kmalloc block\n"
+		  "        P pages from get_free_pages()\n");
 }

@@ -11,12 +11,14 @@
  *                  equal nr_free_blocks[], pages add up to nr_free
  *     descriptors  every block's pages agree with its head (PG_tail -> head,
  *                  free blocks' inner pages 0); pages in use add up
- *     pools        a known cache; inuse <= fresh <= objects; the free list
- *                  has fresh - inuse entries, each a carved object's start
- *                  inside the pool, none twice (hardened links decoded);
- *                  debug caches: patterns of every free and live object
- *   for each cache  active pool, partial and empty lists hold its own pools
- *                  in the right states; pools and live objects add up
+ *     pools        every page points to the header; a known cache; started
+ *                  words within the pool; no free bit for no object; inuse
+ *                  equals the objects handed out (clear bits) plus those the
+ *                  cache holds; the fast-path bound; debug caches: patterns
+ *                  of every free and live object
+ *   for each cache  active pool and reservation, partial and empty lists hold
+ *                  its own pools in the right states; pools and live objects
+ *                  add up (quarantined pools are checked only for that)
  *
  * Damaged debug patterns are rewritten after their report, so a second call
  * finds them no more. Nothing else is changed: a broken list is reported, and
@@ -27,27 +29,6 @@
  */
 #include <mm/debug.h>
 #include "internal.h"
-
-/* Enough bits for the objects of any pool of up to 8 pages of minimum-size
- * objects; a pool with more objects has its free list walked but not mapped. */
-#define FREE_MAP_BITS ((PAGE_SIZE << (CONFIG_MM_POOL_MIN_ORDER + 3)) / MM_MIN_ALIGN)
-#define BITS_PER_LONG (sizeof(unsigned long) * 8)
-
-static unsigned long free_map[FREE_MAP_BITS / BITS_PER_LONG];
-
-static inline bool test_and_set(unsigned int i)
-{
-	unsigned long bit = 1ul << (i % BITS_PER_LONG);
-	bool was = (free_map[i / BITS_PER_LONG] & bit) != 0;
-
-	free_map[i / BITS_PER_LONG] |= bit;
-	return was;
-}
-
-static inline bool is_set(unsigned int i)
-{
-	return (free_map[i / BITS_PER_LONG] >> (i % BITS_PER_LONG)) & 1;
-}
 
 static unsigned int problems;
 
@@ -73,66 +54,57 @@ static bool cache_known(const struct kmem_cache *s)
 	return false;
 }
 
-/*
- * pool_map_free - walk the free list of pool @pg, marking its objects in
- * free_map. Reports what is wrong with the list. Unlocked.
- * Return: whether free_map describes the pool (it has few enough objects).
- */
-static bool pool_map_free(struct kmem_cache *s, struct page *pg)
+/* Objects the cache holds for handing out from @slab (its reservation). */
+static unsigned int slab_reserved(const struct kmem_cache *s, const struct slab *slab)
 {
-	uintptr_t base = pool_base(s, page_address(page_region(pg), pg));
-	bool mapped = s->objects <= FREE_MAP_BITS;
-	unsigned int count = 0, idx;
-	void *obj = pg->freelist;
-	bool exact;
-
-	if (mapped)
-		mm_memset(free_map, 0,
-			  (s->objects + BITS_PER_LONG - 1) / BITS_PER_LONG * sizeof(unsigned long));
-	while (obj) {
-		if (pool_base(s, obj) != base) {
-			mm_report(MM_REPORT_BAD_FREELIST, obj, NULL, s, NULL);
-			problems++;
-			break;
-		}
-		idx = obj_index(s, obj, &exact);
-		if (!exact || idx >= pg->fresh) {
-			corrupt(obj, s, "free-list link to no carved object's start");
-			break;
-		}
-		if (mapped && test_and_set(idx)) {
-			corrupt(obj, s, "free-list loop: object listed twice");
-			break;
-		}
-		if (++count > pg->fresh) {
-			corrupt(obj, s, "free list longer than the pool");
-			break;
-		}
-		obj = get_freepointer(s, obj);
-	}
-	if (!obj && count != (unsigned int)(pg->fresh - pg->inuse))
-		corrupt((void *)base, s, "pool's inuse disagrees with its free list");
-	return mapped;
+	if (s->cpu.slab != slab)
+		return 0;
+	return (unsigned int)count_bits(s->cpu.bits | s->cpu.held);
 }
 
+/* Check a pool's header, bits and count; in debug caches every object's patterns. */
 static void check_pool(struct mm_region *r, struct page *pg)
 {
-	struct kmem_cache *s = pg->slab_cache;
+	struct slab *slab = &pg->pool;
+	struct kmem_cache *s = slab->cache;
 	uintptr_t base = (uintptr_t)page_address(r, pg);
-	unsigned int i;
+	unsigned int i, carved, nfree;
+	size_t j;
 
 	if (!cache_known(s)) {
 		corrupt((void *)base, NULL, "pool of an unknown cache");
 		return;
 	}
-	if (pg->order != s->order || pg->inuse > pg->fresh || pg->fresh > s->objects) {
+	for (j = 0; j < ((size_t)1 << s->order) && (size_t)(pg - r->pages) + j < r->nr_pages; j++)
+		if (r->slabs[(size_t)(pg - r->pages) + j] != slab)
+			corrupt(page_address(r, &pg[j]), s, "page of a pool does not point to it");
+	if (pg->order != s->order || slab->fresh > s->words || slab->inuse > s->objects ||
+	    (cache_slow_only(s) && slab->built > slab->fresh * BITS_PER_LONG) ||
+	    slab_state(slab) > SLAB_QUARANTINED || slab->bitmap != page_bits(r, pg)) {
 		corrupt((void *)base, s, "pool header out of range");
 		return;
 	}
-	if (!pool_map_free(s, pg) || !cache_debug(s))
+	if (slab_state(slab) == SLAB_QUARANTINED)
+		return; /* reported when quarantined; its bits are not trusted */
+	carved = slab_carved(s, slab);
+	if (slab->limit != (cache_slow_only(s) ? 0 : carved))
+		corrupt((void *)base, s, "pool's fast-path bound disagrees with its started words");
+	for (i = 0; i < slab->fresh; i++)
+		if (slab->bitmap[i] & ~(i + 1 < s->words ? ~0ul : s->last_word_mask))
+			corrupt((void *)base, s, "free bit set for no object");
+	nfree = slab_free_count(s, slab);
+	if (slab->inuse != carved - nfree + slab_reserved(s, slab))
+		corrupt((void *)base, s, "pool's count disagrees with its free bits");
+	if (!cache_debug(s))
 		return;
-	for (i = 0; i < pg->fresh; i++)
-		problems += debug_check_object(s, pool_object(s, base, i), is_set(i));
+	/* The objects ever made ready: those of the bits before slab->built. */
+	for (j = 0; j < slab->built; j++) {
+		i = (unsigned int)(j / BITS_PER_LONG * BITS_PER_LONG) +
+		    bit_obj(s, (unsigned int)(j % BITS_PER_LONG));
+		if (i < carved)
+			problems += debug_check_object(s, pool_object(s, base, i),
+						       slab_obj_free(s, slab, i));
+	}
 }
 
 /* Walk one free list of @order; return its length. @pools: it is a pool_area list. */
@@ -195,14 +167,13 @@ static size_t check_blocks(struct mm_region *r)
 		case PG_free:
 			n = (size_t)1 << pg->order;
 			for (j = 1; j < n && i + j < r->nr_pages; j++)
-				if (pg[j].state != PG_none)
+				if (pg[j].state != PG_none || page_slab(r, &pg[j]))
 					corrupt(page_address(r, &pg[j]), NULL,
 						"page inside a free block is in use");
 			break;
 		case PG_slab:
 		case PG_large:
-			n = pg->state == PG_large && page_is_exact(pg) ? page_nr_exact(pg)
-								       : (size_t)1 << pg->order;
+			n = page_block_pages(pg);
 			for (j = 1; j < n && i + j < r->nr_pages; j++)
 				if (pg[j].state != PG_tail || pg[j].head != pg)
 					corrupt(page_address(r, &pg[j]), NULL,
@@ -222,20 +193,22 @@ static size_t check_blocks(struct mm_region *r)
 }
 
 /* A pool on one of @s's lists must be one of its pools, in @state. */
-static void check_list(struct kmem_cache *s, struct list_head *head, bool empty,
+static void check_list(struct kmem_cache *s, struct list_head *head, enum slab_state state,
 		       unsigned long *pools)
 {
 	struct list_head *l;
 	unsigned long n = 0;
 
 	for (l = head->next; l != head; l = l->next) {
-		struct page *pg = container_of(l, struct page, lru);
+		struct slab *slab = container_of(l, struct slab, list);
+		struct page *pg = slab_page(slab);
 
-		if (pg->state != PG_slab || pg->slab_cache != s ||
-		    (empty ? pg->inuse != 0 : pg->inuse == 0 || !pg->freelist)) {
+		if (!page_is_slab(pg) || virt_to_slab(page_address(page_region(pg), pg)) != slab ||
+		    slab->cache != s || slab_state(slab) != state ||
+		    (state == SLAB_EMPTY) != (slab->inuse == 0)) {
 			corrupt(pg, s,
-				empty ? "bad pool on the empty list"
-				      : "bad pool on the partial list");
+				state == SLAB_EMPTY ? "bad pool on the empty list"
+						    : "bad pool on the partial list");
 			break;
 		}
 		if (++n > s->nr_pools)
@@ -246,26 +219,36 @@ static void check_list(struct kmem_cache *s, struct list_head *head, bool empty,
 
 static void check_cache(struct kmem_cache *s)
 {
-	unsigned long pools = 0, active = 0, partial, empty;
+	unsigned long pools = 0, quarantined = 0, live = 0, partial, empty;
+	const struct kmem_cache_cpu *c = &s->cpu;
 	struct mm_region *r;
 	size_t i;
 
 	for_each_region(r) {
 		for (i = 0; i < r->nr_pages; i++) {
-			if (r->pages[i].state == PG_slab && r->pages[i].slab_cache == s) {
-				pools++;
-				active += r->pages[i].inuse;
-			}
+			const struct slab *slab = &r->pages[i].pool;
+
+			if (!page_is_slab(&r->pages[i]) || slab->cache != s)
+				continue;
+			pools++;
+			live += slab->inuse - slab_reserved(s, slab);
+			if (slab_state(slab) == SLAB_QUARANTINED)
+				quarantined++;
 		}
 	}
-	if (pools != s->nr_pools)
+	if (pools != s->nr_pools || quarantined != s->nr_quarantined)
 		corrupt(s, s, "cache's pool count disagrees with its pools");
-	if (active != s->nr_active)
+	if (live != cache_nr_active(s))
 		corrupt(s, s, "cache's live object count disagrees with its pools");
-	if (s->active && (s->active->state != PG_slab || s->active->slab_cache != s))
-		corrupt(s->active, s, "active pool is not the cache's");
-	check_list(s, &s->partial, false, &partial);
-	check_list(s, &s->empty, true, &empty);
+	if (c->slab && (c->slab->cache != s || slab_state(c->slab) != SLAB_ACTIVE))
+		corrupt(c->slab, s, "active pool is not the cache's");
+	if (!c->slab && (c->bits | c->held))
+		corrupt(s, s, "reservation without an active pool");
+	if (c->slab && (c->bits | c->held) &&
+	    (c->word < c->slab->bitmap || c->word >= c->slab->bitmap + c->slab->fresh))
+		corrupt(s, s, "reservation of a word outside the active pool");
+	check_list(s, &s->partial, SLAB_PARTIAL, &partial);
+	check_list(s, &s->empty, SLAB_EMPTY, &empty);
 	if (empty != s->nr_empty)
 		corrupt(s, s, "empty pool count disagrees with the empty list");
 }

@@ -254,8 +254,9 @@ check 'buddyinfo prints one line per region' 0 'buddyinfo\nexit\n' \
 
 check 'heapmap draws the pages and a legend' 0 'heapmap\nexit\n' \
     "^${prompt}heapmap\$" '+^heap map: one character per page of 4096 bytes$' \
-    '+^0x[0-9a-f]+ m+' '^0x[0-9a-f]+ [m.0-9@LP]+$' '^legend: m page descriptors' \
-    '+^ +L page-backed kmalloc block' "+^${prompt}exit\$"
+    '+^0x[0-9a-f]+ m+' '^0x[0-9a-f]+ [m.0-9@LPQ]+$' '^legend: m page descriptors' \
+    '+^ +@ full pool +Q quarantined pool +L page-backed kmalloc block' \
+    '+^ +P pages from get_free_pages' "+^${prompt}exit\$"
 
 # The host build's heap moves from run to run (ASLR), so the address a boot
 # prints holds only on the boards; tests/unit/test_commands.c covers the host.

@@ -491,12 +491,9 @@ static bool cache_has(const struct kmem_cache *s, slab_flags_t flag)
 /* The cache whose pool holds @p, or NULL when @p is not in a pool. */
 static struct kmem_cache *pool_cache_of(const void *p)
 {
-	struct page *pg = virt_to_page(p);
+	struct slab *slab = virt_to_slab(p);
 
-	if (!pg)
-		return NULL;
-	pg = compound_head(pg);
-	return pg->state == PG_slab ? pg->slab_cache : NULL;
+	return slab ? slab->cache : NULL;
 }
 
 static int find_live(const void *p)
@@ -725,38 +722,37 @@ static enum stale stale_state(const struct freed *f)
 
 	if (!pg || find_live(f->addr) >= 0)
 		return STALE_REUSED;
+	if (virt_to_slab(f->addr)) {
+		if (!s || virt_to_slab(f->addr)->cache != s)
+			return STALE_REUSED;
+		idx = obj_index(s, f->addr, &exact);
+		if (!exact)
+			return STALE_REUSED;
+		return idx < slab_carved(s, virt_to_slab(f->addr)) ? STALE_FREE_OBJECT
+								   : STALE_UNCARVED;
+	}
 	pg = compound_head(pg);
 	if (pg->state == PG_free || pg->state == PG_none)
 		return STALE_FREE_PAGES;
-	if (pg->state != PG_slab || !s || pg->slab_cache != s)
-		return STALE_REUSED;
-	idx = obj_index(s, f->addr, &exact);
-	if (!exact)
-		return STALE_REUSED;
-	return idx < pg->fresh ? STALE_FREE_OBJECT : STALE_UNCARVED;
+	return STALE_REUSED;
 }
 
 /*
  * What freeing @f's address again through its API reports now: a mask of
- * kinds, or 0 when that would be undefined (the memory went to another block,
- * or the allocator cannot tell a free object without debug flags).
+ * kinds, or 0 when that would be undefined (the memory went to another block).
+ * A free object is a double free in every build, however late.
  */
 static unsigned int stale_free_kinds(const struct freed *f)
 {
-	struct page *pg;
-
 	switch (stale_state(f)) {
 	case STALE_FREE_PAGES:
 		if (f->kind == BK_PAGES || f->kind == BK_EXACT)
-			return KIND(MM_REPORT_BAD_PAGES);
+			return KIND(MM_REPORT_BAD_PAGES) | KIND(MM_REPORT_DOUBLE_FREE);
 		return KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE);
 	case STALE_UNCARVED:
 		return KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE);
 	case STALE_FREE_OBJECT:
-		pg = compound_head(virt_to_page(f->addr));
-		if (f->addr == pg->freelist || cache_has(f->cache, SLAB_RED_ZONE | SLAB_STORE_USER))
-			return KIND(MM_REPORT_DOUBLE_FREE);
-		return 0;
+		return KIND(MM_REPORT_DOUBLE_FREE);
 	case STALE_REUSED:
 		break;
 	}
@@ -1412,17 +1408,17 @@ static void do_foreign_free(struct reader *rd)
 	trace("foreign free %p, way %u", (void *)p, (how >> 3) % 3);
 	switch ((how >> 3) % 3) {
 	case 0:
-		expect_report(KIND(MM_REPORT_FOREIGN_FREE), p);
+		expect_report(KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE), p);
 		kfree(p);
 		break;
 	case 1:
 		if (slot < 0)
 			return;
-		expect_report(KIND(MM_REPORT_FOREIGN_FREE), p);
+		expect_report(KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE), p);
 		kmem_cache_free(ucaches[slot].s, p);
 		break;
 	default:
-		expect_report(KIND(MM_REPORT_BAD_PAGES), p);
+		expect_report(KIND(MM_REPORT_BAD_PAGES) | KIND(MM_REPORT_DOUBLE_FREE), p);
 		free_pages(p, how >> 6);
 		break;
 	}

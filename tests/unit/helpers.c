@@ -13,8 +13,13 @@
 struct mm_report recorded_reports[MAX_RECORDED_REPORTS];
 unsigned int nr_recorded_reports;
 
+/* BARESLAB_PRINT_REPORTS=1 prints every report as it comes, to find an unexpected one. */
 void mm_port_report(const struct mm_report *r)
 {
+	if (getenv("BARESLAB_PRINT_REPORTS"))
+		fprintf(stderr, "report: %s at %p (object %p, cache %s): %s\n",
+			mm_report_kind_name(r->kind), r->addr, r->object, r->cache ? r->cache : "-",
+			r->detail ? r->detail : "");
 	if (nr_recorded_reports < MAX_RECORDED_REPORTS)
 		recorded_reports[nr_recorded_reports] = *r;
 	nr_recorded_reports++;

@@ -62,7 +62,7 @@ static void assert_state(const struct heap_state *want)
 /* Pages of the allocated block whose first page is @pg. */
 static size_t block_pages(const struct page *pg)
 {
-	return pg->order <= MAX_ORDER ? (size_t)1 << pg->order : page_nr_exact(pg);
+	return pg->order <= MAX_ORDER ? (size_t)1 << pg->order : pg->nr_exact;
 }
 
 static void check_free_lists(const struct mm_region *r)
@@ -203,14 +203,19 @@ static bool in_range(uintptr_t a, size_t len, uintptr_t start, size_t size)
 }
 
 /* One report of MM_REPORT_BAD_PAGES, about @addr, from a caller, and nothing else. */
-static void expect_bad_pages(const void *addr)
+static void expect_report_of(enum mm_report_kind kind, const void *addr)
 {
 	cr_assert_eq(nr_recorded_reports, 1, "%u reports, want 1", nr_recorded_reports);
-	cr_assert_eq(count_reports(MM_REPORT_BAD_PAGES), 1);
+	cr_assert_eq(count_reports(kind), 1, "want one %s", mm_report_kind_name(kind));
 	cr_assert_eq(recorded_reports[0].addr, addr);
 	cr_assert_null(recorded_reports[0].object);
 	cr_assert_null(recorded_reports[0].cache);
 	cr_assert_not_null(recorded_reports[0].caller);
+}
+
+static void expect_bad_pages(const void *addr)
+{
+	expect_report_of(MM_REPORT_BAD_PAGES, addr);
 }
 
 /* The heap is back to @initial and every one of its pages can be allocated again. */
@@ -245,8 +250,8 @@ Test(page_alloc, add_region_rejects_too_small)
 	cr_assert_eq(mm_add_region(h, 0), -MM_EINVAL);
 	cr_assert_eq(mm_add_region(h, 1), -MM_EINVAL);
 	cr_assert_eq(mm_add_region(h, PAGE_SIZE), -MM_EINVAL);
-	/* One page and its descriptor, but the descriptor takes the first page. */
-	cr_assert_eq(mm_add_region(h, PAGE_SIZE + sizeof(struct page)), -MM_EINVAL);
+	/* One page and its metadata, but the metadata takes the first page. */
+	cr_assert_eq(mm_add_region(h, PAGE_SIZE + PAGE_META), -MM_EINVAL);
 	cr_assert_eq(mm_add_region(h, 2 * PAGE_SIZE - 1), -MM_EINVAL);
 	/* More than a page and a descriptor, but the descriptor does not fit before the page. */
 	cr_assert_eq(mm_add_region(h + PAGE_SIZE - 16, PAGE_SIZE + 116), -MM_EINVAL);
@@ -276,11 +281,12 @@ Test(page_alloc, add_region_rejects_wraparound)
 	cr_assert_eq(mm_nr_regions, 0);
 }
 
-/* Do @n descriptors from the first pointer-aligned byte, then @n aligned pages, fit [s, e)? */
+/* Do @n descriptors and their free bits from the first pointer-aligned byte,
+ * then @n aligned pages, fit [s, e)? */
 static bool pages_fit(uintptr_t s, uintptr_t e, size_t n)
 {
 	uintptr_t desc = (s + sizeof(void *) - 1) & ~(uintptr_t)(sizeof(void *) - 1);
-	uintptr_t first = desc + n * sizeof(struct page);
+	uintptr_t first = desc + n * PAGE_META;
 
 	first = (first + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
 	return first + n * PAGE_SIZE <= e;
@@ -839,7 +845,7 @@ Test(page_alloc, alloc_pages_exact_takes_exactly_the_pages_needed)
 		cr_assert_eq(mm_nr_free_pages(), initial.nr_free - n,
 			     "size %zu: %zu free, want %zu", sizes[i], mm_nr_free_pages(),
 			     initial.nr_free - n);
-		cr_assert(pg->state == PG_large && page_is_exact(pg) && page_nr_exact(pg) == n);
+		cr_assert(pg->state == PG_large && page_is_exact(pg) && pg->nr_exact == n);
 		check_heap();
 		free_pages_exact(p, sizes[i]);
 		assert_state(&initial);
@@ -1040,7 +1046,7 @@ Test(page_alloc, free_pages_double_free_is_reported)
 	p = get_free_pages(GFP_KERNEL, 1);
 	free_pages(p, 1);
 	free_pages(p, 1);
-	expect_bad_pages(p);
+	expect_report_of(MM_REPORT_DOUBLE_FREE, p);
 	expect_heap_intact(&initial);
 }
 
@@ -1117,7 +1123,7 @@ Test(page_alloc, free_pages_exact_double_free_is_reported)
 	p = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL);
 	free_pages_exact(p, 3 * PAGE_SIZE);
 	free_pages_exact(p, 3 * PAGE_SIZE);
-	expect_bad_pages(p);
+	expect_report_of(MM_REPORT_DOUBLE_FREE, p);
 	expect_heap_intact(&initial);
 }
 

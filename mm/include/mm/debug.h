@@ -52,8 +52,10 @@ int mm_validate(void);
  * mm_debug_enable - turn debug flags on for every cache.
  * @flags: any of SLAB_RED_ZONE, SLAB_POISON, SLAB_STORE_USER.
  *
- * Must come before the first allocation (caches set up later inherit them).
- * Return: 0; -MM_EBUSY when the slab layer is already in use;
+ * Must come before the first allocation: it sets every cache up again with
+ * the flags (caches created later inherit them).
+ * Return: 0; -MM_EBUSY when a cache already holds a pool (something was
+ * allocated);
  * -MM_EINVAL for flags other than the three above.
  */
 int mm_debug_enable(slab_flags_t flags);

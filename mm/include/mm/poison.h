@@ -9,11 +9,11 @@
  *   slot start                 object (what the caller gets)
  *   |                          |
  *   v                          v
- *   +--------------------------+---------------------+--------+------+-------+
- *   | left red zone            | object bytes        | right  | link | track |
- *   | bb bb bb .. (free)       | 6b 6b .. 6b a5 free | red    | (free| alloc |
- *   | cc cc cc .. (in use)     | 5a 5a .. 5a  new    | zone   | list)| + free|
- *   +--------------------------+---------------------+--------+------+-------+
+ *   +--------------------------+---------------------+--------+-------+
+ *   | left red zone            | object bytes        | right  | track |
+ *   | bb bb bb .. (free)       | 6b 6b .. 6b a5 free | red    | alloc |
+ *   | cc cc cc .. (in use)     | 5a 5a .. 5a  new    | zone   | + free|
+ *   +--------------------------+---------------------+--------+-------+
  *                              |<- requested size ->|<-cc/bb->|
  *
  * The right red zone begins right after the size the caller asked for (for

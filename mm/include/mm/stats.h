@@ -47,6 +47,9 @@ struct mm_stats {
 	size_t nr_pools; /* pools held by all caches */
 	size_t nr_arenas; /* arenas (runs of 2^CONFIG_MM_ARENA_ORDER pages) claimed for pools */
 	size_t nr_large; /* live page-backed kmalloc blocks */
+	size_t nr_quarantined; /* pools found corrupt: nothing is handed out of them again */
+	size_t lost_bytes; /* free objects of quarantined pools, given up until the pool's
+			    * last live object is freed and its pages go back */
 };
 
 /**
@@ -65,7 +68,12 @@ struct mm_cache_stats {
 	unsigned long nr_allocs; /* successful allocations since creation */
 	unsigned long nr_frees; /* frees since creation */
 	unsigned long nr_failures; /* allocations that returned NULL */
-	unsigned long peak_active_objs; /* largest active_objs since creation or mm_reset_peak() */
+	unsigned long peak_active_objs; /* most objects handed out or held by the cache for
+					 * handing out at once (exact: the count can only
+					 * grow when the cache takes objects from a pool),
+					 * since creation or mm_reset_peak() */
+	unsigned long lost_objs; /* free objects of quarantined pools, given up */
+	unsigned int quarantined_pools; /* pools found corrupt, kept until emptied */
 };
 
 /**

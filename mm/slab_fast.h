@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/slab_fast.h - the one allocation fast path and the one free fast path,
+ * inlined into every entry point (kmalloc, kmem_cache_alloc, kfree,
+ * kmem_cache_free, and through them the libc glue).
+ *
+ * Allocation takes the lowest bit of the cache's reservation (the free
+ * objects of one bitmap word of its active pool), clears that object's bit in
+ * the pool's bitmap and hands the object out:
+ *
+ *   cpu.bits   0 0 1 0 1 1 0 0   reservation: free objects of one word
+ *                      ^ lowest set bit b: object bit_obj(b) of the word
+ *   *cpu.word  0 1 1 0 1 1 1 0   the pool's bits: 1 = free; b is cleared
+ *   cpu.addr + bit_obj(b) * size the object handed out
+ *
+ * Free proves the pointer is an object start of a pool the allocator owns,
+ * sets its free bit (finding it set already is a double free, however late),
+ * and counts it:
+ *
+ *   p --region 0--> slabs[page of p] (the pool's header; every page has one)
+ *     --> obj_start_index(p): one multiply gives the index, or an impossibly
+ *         large one for any other address of the pool
+ *     --> bit already set? double free : set it; inuse - 1
+ *
+ * Everything else leaves each path through one branch into the slow paths of
+ * slab.c and kmalloc.c: an empty reservation (refill, new pool, constructor,
+ * debug caches, which never hold a fast reservation), fault injection, a
+ * pointer outside region 0 or not an object start, a double free, a pool
+ * that changes list. Nothing is changed before a path leaves.
+ *
+ * Context: called with the lock held (mm_lock()); unlocked.
+ */
+#ifndef MM_SLAB_FAST_H
+#define MM_SLAB_FAST_H
+
+#include "internal.h"
+
+/*
+ * reservation_pop - hand out the first object of the reservation in *@res
+ * (the fast one, cpu.bits, or held), which is not empty. Unlocked.
+ */
+static inline void *reservation_pop(struct kmem_cache *s, struct kmem_cache_cpu *c,
+				    unsigned long *res)
+{
+	unsigned long bits = *res;
+	unsigned int b = lowest_bit(bits);
+
+	*res = bits & (bits - 1);
+	*c->word &= ~(1ul << b);
+	c->nr_allocs++;
+	return (void *)(c->addr + (unsigned long)bit_obj(s, b) * s->size);
+}
+
+/*
+ * slab_alloc_ready - whether slab_alloc_fast() may allocate from @s now: its
+ * reservation is not empty (and no failure is to be injected). When not, the
+ * slow path does everything: refill, new pool, caches that allocate in the
+ * slow path alone, exhaustion. Unlocked.
+ */
+static inline bool slab_alloc_ready(struct kmem_cache *s)
+{
+	if (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown))
+		return false;
+	return this_cpu(s)->bits != 0;
+}
+
+/* slab_alloc_fast - an object of @s, when slab_alloc_ready(). Unlocked. */
+static inline void *slab_alloc_fast(struct kmem_cache *s)
+{
+	void *obj = reservation_pop(s, this_cpu(s), &this_cpu(s)->bits);
+
+	vg_alloc(obj, s->size, false);
+	return obj;
+}
+
+/*
+ * virt_to_slab_fast - the pool header of @p when @p lies in a pool of the
+ * first region, else &mm_no_slab (on which every free misses the fast path:
+ * NULL and ZERO_SIZE_PTR too). Unlocked.
+ */
+static inline struct slab *virt_to_slab_fast(const void *p)
+{
+	const struct mm_region *r = &mm_regions[0];
+	uintptr_t a = (uintptr_t)p - r->base;
+
+	if (unlikely(a >= r->span))
+		return &mm_no_slab;
+	return r->slabs[a >> PAGE_SHIFT];
+}
+
+/*
+ * slab_free_fast - give @obj back to pool @slab of cache @s, or return false
+ * for the slow path to check and report (nothing changed). A pool that
+ * empties, or was full, moves list out of line (slab_list_update()).
+ * Unlocked.
+ */
+static inline bool slab_free_fast(struct kmem_cache *s, struct slab *slab, const void *obj)
+{
+	uintptr_t i = obj_start_index(s, (uintptr_t)obj);
+	unsigned long *word, old;
+	unsigned int bit, inuse;
+
+	if (unlikely(i >= slab->limit))
+		return false;
+	word = &slab->bitmap[i / BITS_PER_LONG];
+	bit = obj_bit(s, (unsigned int)(i % BITS_PER_LONG));
+	old = *word;
+	if (unlikely((old >> bit) & 1))
+		return false;
+	vg_free(obj);
+	*word = old | (1ul << bit);
+	inuse = slab->inuse--;
+	this_cpu(s)->nr_frees++;
+	if (unlikely(inuse - 2u >= s->objects_less_2))
+		slab_list_update(s, slab); /* it empties, or it was full */
+	return true;
+}
+
+#endif /* MM_SLAB_FAST_H */
