@@ -22,7 +22,13 @@
 
 #define BARESLAB_VERSION "0.1"
 
-/* Print each RAM region the board has and give it to the page allocator. */
+/*
+ * Without the page allocator the demo plays a small board: it gives the
+ * allocator the first SMALL_BOARD_HEAP bytes of the first RAM region only.
+ */
+#define SMALL_BOARD_HEAP (64u << 10)
+
+/* Print each RAM region the board has and give it to the allocator. */
 static void add_ram_regions(void)
 {
 	struct arch_ram_region regions[CONFIG_MM_MAX_REGIONS];
@@ -35,6 +41,12 @@ static void add_ram_regions(void)
 		printk("  warning: %u regions, only the first %d are used\n", n,
 		       CONFIG_MM_MAX_REGIONS);
 		n = CONFIG_MM_MAX_REGIONS;
+	}
+	if (!CONFIG_MM_PAGE_ALLOC && n && regions[0].size > SMALL_BOARD_HEAP) {
+		printk("  (a small board: %u KiB of the first region, no page allocator)\n",
+		       SMALL_BOARD_HEAP >> 10);
+		regions[0].size = SMALL_BOARD_HEAP;
+		n = 1;
 	}
 	for (i = 0; i < n; i++) {
 		const struct arch_ram_region *r = &regions[i];
@@ -59,7 +71,7 @@ void kernel_main(void)
 {
 	console_register(arch_console_putc); /* printk() goes to the board's UART */
 	printk("bareslab " BARESLAB_VERSION " on %s\n", arch_board_name()); /* banner */
-	add_ram_regions(); /* page allocator: every RAM region */
+	add_ram_regions(); /* the allocator: every RAM region (a small board: 64 KiB) */
 	if (CONFIG_BOOT_SELFTEST)
 		arch_exit(selftest_run(SELFTEST_SEED) ? 1 : 0); /* selftest image: verdict */
 	demo_run(); /* caches of typical kernel objects, slabinfo, meminfo */

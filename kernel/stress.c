@@ -132,7 +132,8 @@ static void check_new(struct stress_result *res, const unsigned char *p, size_t 
 	if (a & (MM_MIN_ALIGN - 1))
 		stress_error(res, "%p (%zu bytes) is not aligned to %d\n", (void *)p, size,
 			     MM_MIN_ALIGN);
-	if (self == STRESS_LIVE && size <= PAGE_SIZE && !(size & (size - 1)) && (a & (size - 1)))
+	if (self == STRESS_LIVE && size <= KMALLOC_ALIGNED_MAX && !(size & (size - 1)) &&
+	    (a & (size - 1)))
 		stress_error(res, "%p (%zu bytes) is not aligned to its size\n", (void *)p, size);
 	if (n < size)
 		stress_error(res, "%p: ksize %zu, below the %zu bytes asked for\n", (void *)p, n,

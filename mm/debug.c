@@ -293,11 +293,18 @@ static void swap_groups(struct live_group *a, struct live_group *b)
 	b->bytes = bytes;
 }
 
+static bool tracks_sites(const struct kmem_cache *s);
+
 /* Group the live objects of one pool of a SLAB_STORE_USER cache by site. */
-static void live_pool(struct kmem_cache *s, struct slab *slab, uintptr_t base)
+static void live_pool(struct slab *slab, void *ctx)
 {
+	struct kmem_cache *s = slab->cache;
+	uintptr_t base = slab_base(slab);
 	unsigned int i;
 
+	(void)ctx;
+	if (!tracks_sites(s))
+		return;
 	for (i = 0; i < slab_carved(s, slab); i++) {
 		void *obj = pool_object(s, base, i);
 
@@ -305,6 +312,13 @@ static void live_pool(struct kmem_cache *s, struct slab *slab, uintptr_t base)
 			live_add(get_track(s, obj)->alloc_caller, s->name, 1,
 				 debug_object_size(s, obj));
 	}
+}
+
+/* One group for the large kmalloc blocks. */
+static void live_large(const struct mm_block *b, void *ctx)
+{
+	(void)ctx;
+	live_add(NULL, NULL, 1, b->size);
 }
 
 static bool tracks_sites(const struct kmem_cache *s)
@@ -337,24 +351,13 @@ static void pr_ulong(const struct mm_printer *p, unsigned long long v, unsigned 
 
 void mm_print_live(const struct mm_printer *p)
 {
-	struct mm_region *r;
 	unsigned int i, j;
-	size_t pg;
 
 	mm_lock();
 	nr_live_groups = 0;
 	live_dropped = 0;
-	for_each_region(r) {
-		for (pg = 0; pg < r->nr_pages; pg++) {
-			struct page *head = &r->pages[pg];
-
-			if (page_is_slab(head) && tracks_sites(head->pool.cache))
-				live_pool(head->pool.cache, &head->pool,
-					  (uintptr_t)page_address(r, head));
-			else if (page_is_large(head) && page_is_exact(head))
-				live_add(NULL, NULL, 1, head->nr_exact << PAGE_SHIFT);
-		}
-	}
+	for_each_pool(live_pool, NULL);
+	for_each_large(live_large, NULL);
 	/* Caches without sites: one group each, straight from their counters. */
 	if (slab_is_up) {
 		struct kmem_cache *s;

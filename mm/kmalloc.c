@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * mm/kmalloc.c - kmalloc and friends: size classes over caches, and whole
- * pages for large requests.
+ * mm/kmalloc.c - kmalloc and friends: size classes over caches, and blocks of
+ * pages or runs for large requests.
  *
  * A request of n bytes goes to the smallest size class that holds it: a
- * kmem_cache of its own (kmalloc-<size>). The classes step by MM_MIN_ALIGN up
- * to 128 bytes, then by four per doubling up to PAGE_SIZE, then by whole
- * pages up to KMALLOC_MAX_CACHE_SIZE; beyond that the request takes just the
- * pages it needs (alloc_pages_exact). With 4 KiB pages on a 32-bit target:
+ * kmem_cache of its own (kmalloc-<size>). kmalloc_class_size() is the one rule
+ * that gives the classes; everything else (their count in mm/internal.h, the
+ * table below, the names) follows from it. With the page allocator and 4 KiB
+ * pages on a 32-bit target:
  *
  *   bytes      classes                                     step   worst loss
  *   1-128      8 16 24 32 ... 120 128                      8      7 bytes
@@ -19,75 +19,54 @@
  *   4097-8192  8192 (two pages: page-aligned, as promised)  4096   50%
  *   above      alloc_pages_exact: whole pages, never 2^n   4096   < 1 page
  *
- * (On 64-bit targets the first step is 16.) Every power-of-two class has a
- * stride equal to its size in pools aligned to their own size, so such
- * blocks are aligned to their size. Sizes up to 1024 find their class
- * through a 128-entry table indexed by (size - 1) / 8, built at compile time;
+ * Every power-of-two class has a stride equal to its size in pools aligned to
+ * their own size, so such blocks are aligned to their size. Without the page
+ * allocator (1 KiB pools, 32-bit):
+ *
+ *   bytes      classes                                     per pool   loss
+ *   1-64       8 16 24 32 40 48 56 64                      122..15    7 bytes
+ *   65-320     80 96 120 136 160 192 240 320               12..3      33%
+ *   above      a run of their own: to MM_MIN_ALIGN               < 2 words
+ *
+ * (On 64-bit targets the first step is 16, and the classes above 64 are 80 96
+ * 112 128 160 192 240 320.) Sizes up to KMALLOC_TABLE_MAX find their class in
+ * size_cache[(size - 1) / 8], filled in by kmalloc_up() in the region's state;
  * larger ones by arithmetic.
  *
- * kfree() tells the kinds apart by the page descriptor of the block's page:
- * its pool's header for a class block (mm/slab_fast.h), PG_large with
- * PAGE_ORDER_EXACT for pages (mm/lookup.c).
+ * kfree() tells the kinds apart by the pool pointer of the block's page
+ * (mm/slab_fast.h), or the lookup of its block (mm/lookup.c).
  *
  * Context: every public call takes the port lock.
  */
 #include "slab_fast.h"
 
-_Static_assert(PAGE_SHIFT >= 10, "size_index[] assumes pages of at least 1 KiB");
+#if CONFIG_MM_PAGE_ALLOC
 _Static_assert((CONFIG_MM_KMALLOC_MAX & (CONFIG_MM_KMALLOC_MAX - 1)) == 0 &&
 		       CONFIG_MM_KMALLOC_MAX >= 2 * (1 << PAGE_SHIFT),
 	       "CONFIG_MM_KMALLOC_MAX must be a power of two of at least two pages");
+#endif
+_Static_assert(PAGE_SHIFT >= 8, "classes up to 64 bytes are steps");
 
-#define NR_LINEAR (128 / MM_MIN_ALIGN) /* classes MM_MIN_ALIGN .. 128 */
-#define NR_GEOMETRIC (4 * (PAGE_SHIFT - 7)) /* 160 .. PAGE_SIZE */
-#define NR_PAGE_CLASSES (CONFIG_MM_KMALLOC_MAX / (1 << PAGE_SHIFT) - 1) /* 2 pages .. max */
-#define NR_KMALLOC_CLASSES (NR_LINEAR + NR_GEOMETRIC + NR_PAGE_CLASSES)
+#define NR_GEOMETRIC (4 * (PAGE_SHIFT - 7)) /* page allocator: 160 .. PAGE_SIZE */
 
-/* Sizes up to this one find their class in size_index[]. */
-#define KMALLOC_TABLE_MAX 1024
-
-/* floor(log2(x)) for 128 <= x < 1024, as a constant expression. */
-#define FLOG2_SMALL(x) ((x) >= 512 ? 9 : (x) >= 256 ? 8 : 7)
-/* The class index of a size from 1 to 1024, as a constant expression. */
-#define KMALLOC_INDEX(sz)                                          \
-	((sz) <= 128 ? ((sz)-1) / MM_MIN_ALIGN                     \
-		     : NR_LINEAR + (FLOG2_SMALL((sz)-1) - 7) * 4 + \
-			       ((((sz)-1) >> (FLOG2_SMALL((sz)-1) - 2)) & 3))
-
-#define SI(n) KMALLOC_INDEX(((n) + 1) * 8)
-#define SI4(n) SI(n), SI((n) + 1), SI((n) + 2), SI((n) + 3)
-#define SI16(n) SI4(n), SI4((n) + 4), SI4((n) + 8), SI4((n) + 12)
-#define SI64(n) SI16(n), SI16((n) + 16), SI16((n) + 32), SI16((n) + 48)
-
-/* Zeroed (.bss, not .data): before slab_up() every class has no active
- * pool, so the fast path always misses. */
-static struct kmem_cache kmalloc_caches[NR_KMALLOC_CLASSES];
-
-/* size_cache[(size - 1) / 8]: the cache of sizes 1 .. KMALLOC_TABLE_MAX. */
-#define SC(n) &kmalloc_caches[SI(n)]
-#define SC4(n) SC(n), SC((n) + 1), SC((n) + 2), SC((n) + 3)
-#define SC16(n) SC4(n), SC4((n) + 4), SC4((n) + 8), SC4((n) + 12)
-#define SC64(n) SC16(n), SC16((n) + 16), SC16((n) + 32), SC16((n) + 48)
-static struct kmem_cache *const size_cache[KMALLOC_TABLE_MAX / 8] = { SC64(0), SC64(64) };
-
-static char kmalloc_names[NR_KMALLOC_CLASSES][16];
+/* kmalloc's fast path serves sizes below this: 0 until the classes are set up. */
+static size_t kmalloc_table_max;
 
 struct mm_counters mm_counters;
 
-/* The object size of class @i. */
+/* The object size of class @i: the one rule of the classes. */
 static size_t kmalloc_class_size(unsigned int i)
 {
-	unsigned int shift;
+	static const uint8_t per_pool[8] = { 12, 10, 8, 7, 6, 5, 4, 3 };
 
 	if (i < NR_LINEAR)
 		return (size_t)(i + 1) * MM_MIN_ALIGN;
 	i -= NR_LINEAR;
-	if (i < NR_GEOMETRIC) {
-		shift = 7 + i / 4 - 2;
-		return (size_t)(5 + i % 4) << shift;
-	}
-	i -= NR_GEOMETRIC;
-	return (size_t)(i + 2) << PAGE_SHIFT;
+	if (!IS_ENABLED(CONFIG_MM_PAGE_ALLOC))
+		return pool_class(per_pool[i]);
+	if (i < NR_GEOMETRIC)
+		return (size_t)(5 + i % 4) << (7 + i / 4 - 2);
+	return (size_t)(i - NR_GEOMETRIC + 2) << PAGE_SHIFT;
 }
 
 /* The class of @size, 1 <= size <= KMALLOC_MAX_CACHE_SIZE. */
@@ -96,7 +75,7 @@ static unsigned int kmalloc_index(size_t size)
 	unsigned int log;
 
 	if (size <= KMALLOC_TABLE_MAX)
-		return (unsigned int)(size_cache[(size - 1) >> 3] - kmalloc_caches);
+		return (unsigned int)(mm_state->size_cache[(size - 1) >> 3] - mm_state->kmalloc);
 	if (size <= PAGE_SIZE) {
 		log = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
 		      (unsigned int)__builtin_clzl((unsigned long)(size - 1));
@@ -127,18 +106,27 @@ static void format_name(char *buf, const char *prefix, size_t n)
  */
 void kmalloc_up(void)
 {
-	unsigned int i;
+	struct mm_state *st = mm_state;
+	unsigned int i, t;
 
 	for (i = 0; i < NR_KMALLOC_CLASSES; i++) {
 		size_t size = kmalloc_class_size(i);
-		/* Power-of-two classes are aligned to their size, the page-sized
-		 * ones to a page, debug layout or not. */
-		size_t align = size > PAGE_SIZE ? PAGE_SIZE : (size & (size - 1)) == 0 ? size : 0;
+		/* Power-of-two classes up to KMALLOC_ALIGNED_MAX are aligned to
+		 * their size, and with the page allocator the page-sized ones to
+		 * a page, debug layout or not. */
+		size_t align = size > PAGE_SIZE						 ? PAGE_SIZE
+			       : (size & (size - 1)) == 0 && size <= KMALLOC_ALIGNED_MAX ? size
+											 : 0;
 
-		format_name(kmalloc_names[i], "kmalloc-", size);
-		kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], size, align, SLAB_KMALLOC,
-				 NULL);
+		format_name(st->names[i], "kmalloc-", size);
+		kmem_cache_setup(&st->kmalloc[i], st->names[i], size, align, SLAB_KMALLOC, NULL);
 	}
+	for (t = 0, i = 0; t < KMALLOC_TABLE_ENTRIES; t++) {
+		while (kmalloc_class_size(i) < (t + 1) * 8u)
+			i++;
+		st->size_cache[t] = &st->kmalloc[i];
+	}
+	kmalloc_table_max = KMALLOC_TABLE_MAX;
 }
 
 /* ---- large blocks ------------------------------------------------------------------ */
@@ -149,27 +137,17 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 
 	if (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown) && mm_should_fail())
 		size = SIZE_MAX;
-	if (size <= (PAGE_SIZE << MAX_ORDER)) {
-		p = __alloc_pages_exact(size, gfp);
+	if (size <= LARGE_MAX) {
+		p = large_alloc(size, gfp & ~__GFP_ZERO); /* zeroed after the lock */
 		if (!p && slab_reclaim())
-			p = __alloc_pages_exact(size, gfp);
+			p = large_alloc(size, gfp & ~__GFP_ZERO);
 	}
 	if (!p) {
 		mm_counters.failures++;
 		return NULL;
 	}
-	mm_counters.large_allocs++;
-	mm_counters.large_pages += virt_to_page(p)->nr_exact;
 	vg_alloc(p, size, false);
 	return p;
-}
-
-static void kfree_large(struct mm_region *r, struct page *pg)
-{
-	mm_counters.large_frees++;
-	mm_counters.large_pages -= pg->nr_exact;
-	vg_free(page_address(r, pg));
-	__free_pages_exact(r, pg);
 }
 
 /* ---- the API -------------------------------------------------------------------------- */
@@ -183,12 +161,12 @@ static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, cons
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	mm_lock();
-	if (size > KMALLOC_MAX_CACHE_SIZE) {
+	if (size > KMALLOC_MAX_CACHE_SIZE)
 		p = kmalloc_large(size, gfp);
-	} else {
-		slab_up();
-		p = slab_alloc_slow(&kmalloc_caches[kmalloc_index(size)], gfp, size, caller);
-	}
+	else if (slab_is_up)
+		p = slab_alloc_slow(&mm_state->kmalloc[kmalloc_index(size)], gfp, size, caller);
+	else
+		p = NULL; /* no region yet */
 	mm_unlock();
 	if (p && (gfp & __GFP_ZERO))
 		mm_memset(p, 0, size);
@@ -204,8 +182,8 @@ static __attribute__((noinline)) void *zero_block(void *p, size_t size)
 
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	if (likely(size - 1 < KMALLOC_TABLE_MAX)) {
-		struct kmem_cache *s = size_cache[(size - 1) >> 3];
+	if (likely(size - 1 < kmalloc_table_max)) {
+		struct kmem_cache *s = mm_state->size_cache[(size - 1) >> 3];
 		void *p;
 
 		mm_lock();
@@ -251,8 +229,9 @@ static __attribute__((noinline)) void kfree_slow(const void *p, const void *call
 		mm_report_send(&r);
 	} else if (b.kind == BLOCK_OBJECT) {
 		slab_free_slow(b.cache, b.slab, (void *)(uintptr_t)p, caller);
-	} else if (b.kind == BLOCK_PAGES && b.live && page_is_exact(b.page)) {
-		kfree_large(b.region, b.page);
+	} else if (b.kind == BLOCK_PAGES && b.live && b.kmalloc) {
+		vg_free(b.start);
+		large_free(&b);
 	} else {
 		mm_report(b.live ? MM_REPORT_FOREIGN_FREE : b.why, p, b.start, NULL, caller);
 	}
@@ -281,7 +260,7 @@ static size_t __ksize(const void *p)
 	if ((uintptr_t)p <= (uintptr_t)ZERO_SIZE_PTR)
 		return 0;
 	mm_lookup(p, &b);
-	if (!b.live || (b.kind == BLOCK_PAGES && !page_is_exact(b.page)))
+	if (!b.live || (b.kind == BLOCK_PAGES && !b.kmalloc))
 		return 0;
 	return block_size(&b);
 }
@@ -334,5 +313,10 @@ bool mm_owns(const void *p)
 	mm_lock();
 	mm_lookup(p, &b);
 	mm_unlock();
-	return b.kind == BLOCK_PAGES || (b.kind == BLOCK_OBJECT && b.index < b.cache->objects);
+	if (b.kind == BLOCK_OBJECT)
+		return b.index < b.cache->objects;
+	/* Without the page allocator no lookup finds the run an interior
+	 * pointer lies in (in O(1)): the whole heap counts. */
+	return b.kind == BLOCK_PAGES ||
+	       (!CONFIG_MM_PAGE_ALLOC && b.region && b.why != MM_REPORT_FOREIGN_FREE);
 }

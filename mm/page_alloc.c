@@ -81,6 +81,8 @@
  */
 #include "internal.h"
 
+#if CONFIG_MM_PAGE_ALLOC
+
 struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
 unsigned int mm_nr_regions;
 struct mm_page_counters mm_page_counters;
@@ -334,10 +336,10 @@ static struct page *lookup_large(const void *addr, unsigned int order, struct mm
 
 	mm_lookup(addr, &b);
 	*why = b.why == MM_REPORT_DOUBLE_FREE ? MM_REPORT_DOUBLE_FREE : MM_REPORT_BAD_PAGES;
-	if (b.kind != BLOCK_PAGES || !b.live || b.page->order != order)
+	if (b.kind != BLOCK_PAGES || !b.live || ((struct page *)b.head)->order != order)
 		return NULL;
 	*rp = b.region;
-	return b.page;
+	return b.head;
 }
 
 /* ---- unlocked calls (mm/internal.h) --------------------------------------------- */
@@ -407,6 +409,8 @@ int mm_add_region(void *start, size_t size)
 	if (!start || size > UINTPTR_MAX - s || size <= PAGE_SIZE)
 		return -MM_EINVAL;
 	pages = (s + _Alignof(struct page) - 1) & ~(uintptr_t)(_Alignof(struct page) - 1);
+	if (!mm_state) /* the first region keeps the caches at its start */
+		pages += mm_state_bytes();
 	end = (s + size) & ~(uintptr_t)(PAGE_SIZE - 1);
 	/*
 	 * nr descriptors, their bits and nr pages fit when pages + nr * PAGE_META,
@@ -428,6 +432,9 @@ int mm_add_region(void *start, size_t size)
 		ret = -MM_ENOSPC;
 		goto out;
 	}
+	if (!mm_state)
+		mm_state = (struct mm_state *)((s + _Alignof(struct page) - 1) &
+					       ~(uintptr_t)(_Alignof(struct page) - 1));
 	r = &mm_regions[mm_nr_regions++];
 	r->start = s;
 	r->size = size;
@@ -544,3 +551,105 @@ int mm_largest_free_order(void)
 	mm_unlock();
 	return largest;
 }
+
+/* ---- under the slab layer (mm/internal.h) ---------------------------------------- */
+
+struct slab *pool_alloc(struct kmem_cache *s)
+{
+	void *addr = __get_free_pages(GFP_KERNEL | __GFP_POOL, s->order);
+	struct mm_region *r;
+	struct page *pg;
+	struct slab *slab;
+	size_t i;
+
+	if (!addr)
+		return NULL;
+	r = addr_to_region((uintptr_t)addr);
+	pg = region_page(r, (uintptr_t)addr);
+	pg->state = PG_slab;
+	slab = &pg->pool;
+	mm_memset(slab, 0, sizeof(*slab));
+	slab->cache = s;
+	slab->bitmap = page_bits(r, pg);
+	for (i = 0; i < order_pages(s->order); i++)
+		r->slabs[(size_t)(pg - r->pages) + i] = slab;
+	return slab;
+}
+
+void pool_free(struct kmem_cache *s, struct slab *slab)
+{
+	struct page *pg = slab_page(slab);
+
+	pg->state = PG_large;
+	__free_pages(page_region(pg), pg, s->order);
+}
+
+void *large_alloc(size_t size, gfp_t gfp)
+{
+	void *p = __alloc_pages_exact(size, gfp);
+
+	if (p) {
+		mm_counters.large_allocs++;
+		mm_counters.large_bytes += virt_to_page(p)->nr_exact << PAGE_SHIFT;
+	}
+	return p;
+}
+
+void large_free(const struct mm_block *b)
+{
+	struct page *pg = b->head;
+
+	mm_counters.large_frees++;
+	mm_counters.large_bytes -= pg->nr_exact << PAGE_SHIFT;
+	__free_pages_exact(b->region, pg);
+}
+
+void lookup_block(struct mm_region *r, const void *p, struct mm_block *b)
+{
+	uintptr_t a = (uintptr_t)p;
+	struct page *pg = region_page(r, a), *head = compound_head(pg);
+
+	if (page_is_large(head)) {
+		b->kind = BLOCK_PAGES;
+		b->head = head;
+		b->start = page_address(r, head);
+		b->size = page_block_pages(head) << PAGE_SHIFT;
+		b->kmalloc = page_is_exact(head);
+		b->order = page_is_exact(head) ? BLOCK_EXACT : head->order;
+		if (p != b->start)
+			b->why = MM_REPORT_INTERIOR_FREE;
+		else
+			b->live = true;
+	} else if ((pg->flags & PGF_FREED) && !(a & (PAGE_SIZE - 1))) {
+		b->why = MM_REPORT_DOUBLE_FREE;
+	}
+}
+
+void for_each_pool(void (*fn)(struct slab *slab, void *ctx), void *ctx)
+{
+	struct mm_region *r;
+	size_t i;
+
+	for_each_region(r)
+		for (i = 0; i < r->nr_pages; i++)
+			if (page_is_slab(&r->pages[i]))
+				fn(&r->pages[i].pool, ctx);
+}
+
+void for_each_large(void (*fn)(const struct mm_block *b, void *ctx), void *ctx)
+{
+	struct mm_region *r;
+	struct mm_block b;
+	size_t i;
+
+	for_each_region(r) {
+		for (i = 0; i < r->nr_pages; i++) {
+			if (!page_is_large(&r->pages[i]) || !page_is_exact(&r->pages[i]))
+				continue;
+			mm_lookup(page_address(r, &r->pages[i]), &b);
+			fn(&b, ctx);
+		}
+	}
+}
+
+#endif /* CONFIG_MM_PAGE_ALLOC */

@@ -77,10 +77,8 @@ LIST_HEAD_DEFINE(slab_caches);
 static struct kmem_cache no_cache = { .name = "none" };
 struct slab mm_no_slab = { .cache = &no_cache };
 
-/* Caches made by kmem_cache_create() take their descriptors from here. */
-static struct kmem_cache kmem_cache_boot;
-
 bool slab_is_up;
+struct mm_state *mm_state;
 
 /* ---- pools ------------------------------------------------------------------------ */
 
@@ -163,45 +161,29 @@ take:
 	return true;
 }
 
-/* Take a new pool from the page allocator; NULL when out of pages. */
+/* A new pool for @s, from the memory under the pools; NULL when out of it. */
 static struct slab *new_pool(struct kmem_cache *s)
 {
-	void *addr = __get_free_pages(GFP_KERNEL | __GFP_POOL, s->order);
-	struct mm_region *r;
-	struct page *pg;
-	struct slab *slab;
-	size_t i;
+	struct slab *slab = pool_alloc(s);
 
-	if (!addr)
+	if (!slab)
 		return NULL;
-	r = addr_to_region((uintptr_t)addr);
-	pg = region_page(r, (uintptr_t)addr);
-	pg->state = PG_slab;
-	slab = &pg->pool;
-	mm_memset(slab, 0, sizeof(*slab));
-	slab->cache = s;
-	slab->bitmap = page_bits(r, pg);
 	list_init(&slab->list);
-	for (i = 0; i < ((size_t)1 << s->order); i++)
-		r->slabs[(size_t)(pg - r->pages) + i] = slab;
-	vg_noaccess(addr, PAGE_SIZE << s->order);
+	vg_noaccess((void *)slab_base(slab), pool_avail(s->order));
 	s->nr_pools++;
 	return slab;
 }
 
-/* Give the pages of an empty (or quarantined, now empty) pool back; it is on no list. */
+/* Give the memory of an empty (or quarantined, now empty) pool back; it is on no list. */
 static void discard_pool(struct kmem_cache *s, struct slab *slab)
 {
-	struct page *pg = slab_page(slab);
-
-	MM_BUG_ON(slab->inuse != 0 || !page_is_slab(pg));
+	MM_BUG_ON(slab->inuse != 0 || slab->cache != s);
 	if (slab_state(slab) == SLAB_QUARANTINED) {
 		s->nr_lost -= slab->lost;
 		s->nr_quarantined--;
 	}
-	pg->state = PG_large;
 	s->nr_pools--;
-	__free_pages(page_region(pg), pg, s->order);
+	pool_free(s, slab);
 }
 
 /* A pool with nothing handed out, on no list: keep it, or give it back. */
@@ -249,8 +231,7 @@ static void quarantine(struct kmem_cache *s, struct slab *slab, const char *why)
 	struct mm_report r;
 	unsigned int lost;
 
-	mm_report_init(&r, MM_REPORT_CORRUPT,
-		       page_address(page_region(slab_page(slab)), slab_page(slab)), NULL, s, NULL);
+	mm_report_init(&r, MM_REPORT_CORRUPT, (void *)slab_base(slab), NULL, s, NULL);
 	r.detail = why;
 	mm_report_send(&r);
 	if (c->slab == slab) {
@@ -314,7 +295,7 @@ static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigne
 			return false;
 		set_slab_state(slab, SLAB_ACTIVE);
 		c->slab = slab;
-		c->base = (uintptr_t)page_address(page_region(slab_page(slab)), slab_page(slab));
+		c->base = slab_base(slab);
 		if (slab_reserve(s, c, slab, res))
 			return true;
 		/* A listed pool always has a free object: this one lied. */
@@ -461,8 +442,8 @@ static int pool_order(size_t size, size_t align)
 	bool found = false, enough, best_enough = false;
 
 	for (order = CONFIG_MM_POOL_MIN_ORDER; order <= MAX_ORDER; order++) {
-		bytes = PAGE_SIZE << order;
-		if (bytes < size || bytes < align)
+		bytes = pool_avail(order);
+		if (bytes < size || (PAGE_SIZE << order) < align)
 			continue;
 		waste = bytes % size;
 		enough = bytes / size >= CONFIG_MM_POOL_MIN_OBJECTS;
@@ -554,7 +535,7 @@ static struct slot_layout cache_layout(size_t size, size_t align, slab_flags_t f
  * bitmap words in 8. Pools of up to MM_POOL_MAX_ORDER hold no more. */
 #define SLAB_MAX_OBJECTS \
 	(UINT8_MAX * BITS_PER_LONG < UINT16_MAX ? UINT8_MAX * BITS_PER_LONG : UINT16_MAX)
-_Static_assert(PAGE_SIZE / MM_MIN_ALIGN <= SLAB_MAX_OBJECTS,
+_Static_assert(POOL_AVAIL / MM_MIN_ALIGN <= SLAB_MAX_OBJECTS,
 	       "CONFIG_MM_PAGE_SHIFT too large: a page of the smallest objects is more than "
 	       "struct slab can count");
 
@@ -584,8 +565,9 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 	s->pool_mask = ((uintptr_t)PAGE_SIZE << order) - 1;
 	s->stride_shift = (unsigned int)__builtin_ctzl((unsigned long)l.stride);
 	s->inverse = odd_inverse(l.stride >> s->stride_shift);
-	s->objects = (unsigned int)((PAGE_SIZE << order) / l.stride);
-	MM_BUG_ON(s->objects > SLAB_MAX_OBJECTS);
+	s->objects = (unsigned int)(pool_avail((unsigned int)order) / l.stride);
+	MM_BUG_ON(s->objects > SLAB_MAX_OBJECTS ||
+		  s->objects > pool_max_objects((unsigned int)order) || !s->objects);
 	s->objects_less_2 = s->objects - 2u;
 	s->words = (s->objects + (unsigned int)BITS_PER_LONG - 1) / (unsigned int)BITS_PER_LONG;
 	s->xor = IS_ENABLED(CONFIG_MM_RANDOM) ? (unsigned int)(mm_port_random() % BITS_PER_LONG)
@@ -621,7 +603,8 @@ static bool cache_fits(size_t size, size_t align, slab_flags_t flags, bool ctor)
 	stride = cache_layout(size, align, flags).stride;
 	order = pool_order(stride, align);
 	/* struct slab counts objects in 16 bits and bitmap words in 8. */
-	return order >= 0 && ((PAGE_SIZE << order) / stride) <= SLAB_MAX_OBJECTS;
+	return order >= 0 && pool_avail((unsigned int)order) / stride <= SLAB_MAX_OBJECTS &&
+	       pool_avail((unsigned int)order) / stride <= pool_max_objects((unsigned int)order);
 }
 
 /**
@@ -631,11 +614,11 @@ static bool cache_fits(size_t size, size_t align, slab_flags_t flags, bool ctor)
  */
 void slab_up(void)
 {
-	if (slab_is_up)
+	if (slab_is_up || !mm_state)
 		return;
 	slab_is_up = true;
-	kmem_cache_setup(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache), 0,
-			 SLAB_INTERNAL, NULL);
+	kmem_cache_setup(&mm_state->boot, "kmem_cache", sizeof(struct kmem_cache), 0, SLAB_INTERNAL,
+			 NULL);
 	kmalloc_up();
 }
 
@@ -670,7 +653,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 		return NULL;
 	mm_lock();
 	slab_up();
-	s = slab_alloc_slow(&kmem_cache_boot, GFP_KERNEL, sizeof(*s), _RET_IP_);
+	s = slab_is_up ? slab_alloc_slow(&mm_state->boot, GFP_KERNEL, sizeof(*s), _RET_IP_) : NULL;
 	if (s)
 		kmem_cache_setup(s, name, size, align, flags & ~(SLAB_KMALLOC | SLAB_INTERNAL),
 				 ctor);
@@ -684,7 +667,7 @@ static bool cache_is_live(const struct kmem_cache *s)
 	struct mm_block b;
 
 	mm_lookup(s, &b);
-	return b.kind == BLOCK_OBJECT && b.live && b.cache == &kmem_cache_boot &&
+	return b.kind == BLOCK_OBJECT && b.live && b.cache == &mm_state->boot &&
 	       s->magic == CACHE_MAGIC;
 }
 
@@ -706,7 +689,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		MM_BUG_ON(s->nr_pools != s->nr_quarantined || !list_empty(&s->partial));
 		list_del(&s->list);
 		s->magic = 0;
-		slab_free_slow(&kmem_cache_boot, virt_to_slab(s), s, _RET_IP_);
+		slab_free_slow(&mm_state->boot, virt_to_slab(s), s, _RET_IP_);
 	}
 	mm_unlock();
 }

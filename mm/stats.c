@@ -32,6 +32,165 @@
 #include <mm/stats.h>
 #include "internal.h"
 
+/* ---- what lies under the pools ----------------------------------------------------- */
+
+/* Its heap-map character for a pool: its fill in tenths, '@' full, 'Q' quarantined. */
+static char pool_char(const struct slab *slab)
+{
+	if (slab_state(slab) == SLAB_QUARANTINED)
+		return 'Q';
+	if (slab->inuse == slab->cache->objects)
+		return '@';
+	return (char)('0' + slab->inuse * 10u / slab->cache->objects);
+}
+
+#if CONFIG_MM_PAGE_ALLOC
+
+/* The figures of the regions and the page allocator. */
+static void region_stats(struct mm_stats *st)
+{
+	struct mm_region *r;
+	unsigned int i;
+	int order = -1;
+
+	st->nr_regions = mm_nr_regions;
+	for_each_region(r) {
+		st->region_bytes += r->size;
+		st->pages_total += r->nr_pages;
+		st->pages_free += r->nr_free;
+		st->nr_arenas += r->nr_arenas;
+		for (i = 0; i <= MAX_ORDER; i++)
+			if (r->nr_free_blocks[i] && (int)i > order)
+				order = (int)i;
+	}
+	st->total_bytes = st->pages_total << PAGE_SHIFT;
+	st->free_bytes = st->pages_free << PAGE_SHIFT;
+	st->peak_used_bytes = mm_page_counters.peak_used << PAGE_SHIFT;
+	st->largest_free_bytes = order < 0 ? 0 : PAGE_SIZE << order;
+}
+
+/* Free blocks of @r by order; returns the number of columns. */
+static unsigned int region_free_counts(const struct mm_region *r, size_t *counts, unsigned int max)
+{
+	unsigned int o;
+
+	for (o = 0; o <= MAX_ORDER && o < max; o++)
+		counts[o] = r->nr_free_blocks[o];
+	return MAX_ORDER + 1;
+}
+
+/* The heap-map characters of pages [@first, @first + @n) of @r. */
+static void heapmap_row(const struct mm_region *r, size_t first, size_t n, char *row)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct page *pg = &r->pages[first + i];
+		const struct slab *slab = page_slab(r, pg);
+
+		if (slab) {
+			row[i] = pool_char(slab);
+			continue;
+		}
+		pg = compound_head(&r->pages[first + i]);
+		row[i] = page_is_large(pg) ? (page_is_exact(pg) ? 'L' : 'P') : '.';
+	}
+}
+
+#else /* !CONFIG_MM_PAGE_ALLOC */
+
+/* The figures of the regions and their runs. */
+static void region_stats(struct mm_stats *st)
+{
+	struct mm_region *r;
+	size_t largest = 0, heap;
+	unsigned int fl, sl;
+
+	st->nr_regions = mm_nr_regions;
+	for_each_region(r) {
+		heap = r->heap_end - r->heap_start;
+		st->region_bytes += r->size;
+		st->total_bytes += heap;
+		st->free_bytes += r->free_bytes;
+		st->nr_free_runs += r->nr_free;
+		for (fl = 0; fl < r->nr_fl; fl++)
+			for (sl = 0; sl < RUN_SL_COUNT; sl++)
+				if (r->heads[fl * RUN_SL_COUNT + sl] &&
+				    run_size(r->heads[fl * RUN_SL_COUNT + sl]) > largest)
+					largest = run_size(r->heads[fl * RUN_SL_COUNT + sl]);
+	}
+	st->pages_total = st->total_bytes >> PAGE_SHIFT;
+	st->pages_free = st->free_bytes >> PAGE_SHIFT;
+	st->peak_used_bytes = mm_page_counters.peak_used;
+	st->largest_free_bytes = largest > RUN_GRAIN ? largest - RUN_GRAIN : 0;
+}
+
+/* Free runs of @r by the power of two of their size in grains. */
+static unsigned int region_free_counts(const struct mm_region *r, size_t *counts, unsigned int max)
+{
+	unsigned int fl, sl, n = 0, k;
+	const struct run *run;
+
+	for (fl = 0; fl < r->nr_fl; fl++) {
+		for (sl = 0; sl < RUN_SL_COUNT; sl++) {
+			for (run = r->heads[fl * RUN_SL_COUNT + sl]; run; run = run->next) {
+				k = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
+				    (unsigned int)__builtin_clzl(run_size(run) / RUN_GRAIN);
+				if (k < max)
+					counts[k]++;
+				if (k + 1 > n)
+					n = k + 1;
+			}
+		}
+	}
+	return n;
+}
+
+/* Which character a run stands for on the map: the lower, the stronger. */
+static int run_rank(char c)
+{
+	switch (c) {
+	case 'L':
+		return 1;
+	case 'P':
+		return 2;
+	case '.':
+		return 3;
+	default:
+		return 4;
+	}
+}
+
+/* The heap-map characters of pages [@first, @first + @n) of @r: a walk of its runs. */
+static void heapmap_row(const struct mm_region *r, size_t first, size_t n, char *row)
+{
+	uintptr_t lo = r->base + (first << PAGE_SHIFT), hi = lo + (n << PAGE_SHIFT), a, end;
+	const struct run *run;
+	size_t i;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		const struct slab *slab = r->slabs[first + i];
+
+		row[i] = slab != &mm_no_slab				       ? pool_char(slab)
+			 : lo + (i << PAGE_SHIFT) + PAGE_SIZE <= r->heap_start ? 'm'
+									       : ' ';
+	}
+	for (a = r->heap_start; a < r->heap_end && a < hi; a = end) {
+		run = (const struct run *)a;
+		end = a + run_size(run);
+		if (end <= lo || r->slabs[(a + RUN_GRAIN - r->base) >> PAGE_SHIFT] != &mm_no_slab)
+			continue;
+		c = (run->size & RUN_FREE) ? '.' : (run->size & RUN_PAGES) ? 'P' : 'L';
+		for (i = (a > lo ? (a - lo) >> PAGE_SHIFT : 0);
+		     i < n && lo + (i << PAGE_SHIFT) < end; i++)
+			if (row[i] == ' ' || run_rank(c) < run_rank(row[i]))
+				row[i] = c;
+	}
+}
+
+#endif /* CONFIG_MM_PAGE_ALLOC */
+
 /* ---- figures ------------------------------------------------------------------------ */
 
 /* Pools with an object handed out (objects the cache holds do not count). */
@@ -85,24 +244,15 @@ bool mm_get_cache_stats(unsigned int index, struct mm_cache_stats *st)
 
 void mm_get_stats(struct mm_stats *st)
 {
-	struct mm_region *r;
 	struct kmem_cache *s;
 	unsigned int i;
-	int order;
 
 	mm_memset(st, 0, sizeof(*st));
 	mm_lock();
-	st->nr_regions = mm_nr_regions;
-	for_each_region(r) {
-		st->region_bytes += r->size;
-		st->pages_total += r->nr_pages;
-		st->pages_free += r->nr_free;
-		st->nr_arenas += r->nr_arenas;
-	}
-	st->meta_bytes = st->region_bytes - (st->pages_total << PAGE_SHIFT);
-	st->used_bytes = (st->pages_total - st->pages_free) << PAGE_SHIFT;
-	st->peak_used_bytes = mm_page_counters.peak_used << PAGE_SHIFT;
-	st->large_bytes = mm_counters.large_pages << PAGE_SHIFT;
+	region_stats(st);
+	st->meta_bytes = st->region_bytes - st->total_bytes;
+	st->used_bytes = st->total_bytes - st->free_bytes;
+	st->large_bytes = mm_counters.large_bytes;
 	st->nr_large = mm_counters.large_allocs - mm_counters.large_frees;
 	st->live_bytes = st->large_bytes;
 	st->live_requested_bytes = st->large_bytes;
@@ -130,12 +280,6 @@ void mm_get_stats(struct mm_stats *st)
 		st->nr_reports_by_kind[i] = mm_nr_reports[i];
 		st->nr_reports += mm_nr_reports[i];
 	}
-	order = -1;
-	for_each_region(r)
-		for (i = 0; i <= MAX_ORDER; i++)
-			if (r->nr_free_blocks[i] && (int)i > order)
-				order = (int)i;
-	st->largest_free_bytes = order < 0 ? 0 : PAGE_SIZE << order;
 	mm_unlock();
 }
 
@@ -268,8 +412,8 @@ void mm_print_meminfo(const struct mm_printer *p)
 
 	mm_get_stats(&st);
 	pr_meminfo(p, "RegionTotal:", st.region_bytes, true);
-	pr_meminfo(p, "MemTotal:", st.pages_total << PAGE_SHIFT, true);
-	pr_meminfo(p, "MemFree:", st.pages_free << PAGE_SHIFT, true);
+	pr_meminfo(p, "MemTotal:", st.total_bytes, true);
+	pr_meminfo(p, "MemFree:", st.free_bytes, true);
 	pr_meminfo(p, "MemUsed:", st.used_bytes, true);
 	pr_meminfo(p, "MemUsedPeak:", st.peak_used_bytes, true);
 	pr_meminfo(p, "Slab:", st.pool_bytes, true);
@@ -282,7 +426,10 @@ void mm_print_meminfo(const struct mm_printer *p)
 	pr_meminfo(p, "LargestFree:", st.largest_free_bytes, true);
 	pr_meminfo(p, "Regions:", st.nr_regions, false);
 	pr_meminfo(p, "Caches:", st.nr_caches, false);
-	pr_meminfo(p, "Arenas:", st.nr_arenas, false);
+	if (IS_ENABLED(CONFIG_MM_PAGE_ALLOC))
+		pr_meminfo(p, "Arenas:", st.nr_arenas, false);
+	else
+		pr_meminfo(p, "FreeRuns:", st.nr_free_runs, false);
 	pr_meminfo(p, "Pools:", st.nr_pools, false);
 	pr_meminfo(p, "Quarantined:", st.nr_quarantined, false);
 	pr_meminfo(p, "LargeBlocks:", st.nr_large, false);
@@ -292,14 +439,25 @@ void mm_print_meminfo(const struct mm_printer *p)
 	pr_meminfo(p, "Reports:", st.nr_reports, false);
 }
 
+/* Columns of mm_print_buddyinfo(): orders, or powers of two of a run's grains. */
+#define FREE_COLUMNS 32
+
 void mm_print_buddyinfo(const struct mm_printer *p)
 {
-	size_t counts[MAX_ORDER + 1];
+	size_t counts[FREE_COLUMNS];
+	unsigned int i, n = 0, ri;
 	uintptr_t base;
-	unsigned int i, ri;
 
-	pr_str(p, "region  base       order:");
-	for (i = 0; i <= MAX_ORDER; i++)
+	mm_lock();
+	for (ri = 0; ri < mm_nr_regions; ri++) {
+		i = region_free_counts(&mm_regions[ri], counts, FREE_COLUMNS);
+		if (i > n)
+			n = i;
+	}
+	mm_unlock();
+	pr_str(p, IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? "region  base       order:"
+						   : "region  base    2^n grains:");
+	for (i = 0; i < n; i++)
 		pr_num(p, i, 6, 10);
 	pr_str(p, "\n");
 	for (ri = 0;; ri++) {
@@ -309,43 +467,21 @@ void mm_print_buddyinfo(const struct mm_printer *p)
 			break;
 		}
 		base = mm_regions[ri].base;
-		for (i = 0; i <= MAX_ORDER; i++)
-			counts[i] = mm_regions[ri].nr_free_blocks[i];
+		mm_memset(counts, 0, sizeof(counts));
+		region_free_counts(&mm_regions[ri], counts, FREE_COLUMNS);
 		mm_unlock();
 		pr_str(p, "Region ");
 		pr_num(p, ri, -1, 10);
 		pr_str(p, " ");
 		pr_num(p, base, 8, 16);
 		pr_str(p, "      ");
-		for (i = 0; i <= MAX_ORDER; i++)
+		for (i = 0; i < n; i++)
 			pr_num(p, counts[i], 6, 10);
 		pr_str(p, "\n");
 	}
 }
 
 #define HEAPMAP_COLUMNS 64
-
-/* The map character of page @i of @r. Unlocked. */
-static char heapmap_char(const struct mm_region *r, size_t i)
-{
-	const struct page *pg = &r->pages[i];
-	const struct slab *slab = page_slab(r, pg);
-
-	if (slab) {
-		if (slab_state(slab) == SLAB_QUARANTINED)
-			return 'Q';
-		if (slab->inuse == slab->cache->objects)
-			return '@';
-		return (char)('0' + slab->inuse * 10u / slab->cache->objects);
-	}
-	pg = compound_head(&r->pages[i]);
-	switch (pg->state) {
-	case PG_large:
-		return page_is_exact(pg) ? 'L' : 'P';
-	default:
-		return '.';
-	}
-}
 
 void mm_print_heapmap(const struct mm_printer *p)
 {
@@ -367,17 +503,17 @@ void mm_print_heapmap(const struct mm_printer *p)
 		base = mm_regions[ri].base;
 		nr_pages = mm_regions[ri].nr_pages;
 		mm_unlock();
-		meta = (base - start + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		meta = base > start ? (base - start + PAGE_SIZE - 1) >> PAGE_SHIFT : 0;
 		/* Rows start at the region's start; its descriptors come first. */
 		for (i = 0; i < meta + nr_pages; i += n) {
 			n = meta + nr_pages - i;
 			if (n > HEAPMAP_COLUMNS)
 				n = HEAPMAP_COLUMNS;
 			mm_lock();
-			for (col = 0; col < n; col++)
-				row[col] = i + col < meta
-						   ? 'm'
-						   : heapmap_char(&mm_regions[ri], i + col - meta);
+			for (col = 0; col < n && i + col < meta; col++)
+				row[col] = 'm';
+			if (col < n)
+				heapmap_row(&mm_regions[ri], i + col - meta, n - col, row + col);
 			mm_unlock();
 			pr_num(p,
 			       i < meta ? start + (i << PAGE_SHIFT)
@@ -388,7 +524,10 @@ void mm_print_heapmap(const struct mm_printer *p)
 			pr_str(p, "\n");
 		}
 	}
-	pr_str(p, "legend: m page descriptors and free bits  . free  0-9 pool fill in tenths\n"
-		  "        @ full pool  Q quarantined pool  L page-backed kmalloc block\n"
+	pr_str(p, IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? "legend: m page descriptors and free bits  . "
+						     "free  0-9 pool fill in tenths\n"
+						   : "legend: m caches, free lists and pool "
+						     "pointers  . free  0-9 pool fill in tenths\n");
+	pr_str(p, "        @ full pool  Q quarantined pool  L page-backed kmalloc block\n"
 		  "        P pages from get_free_pages()\n");
 }

@@ -63,24 +63,25 @@ static unsigned int slab_reserved(const struct kmem_cache *s, const struct slab 
 }
 
 /* Check a pool's header, bits and count; in debug caches every object's patterns. */
-static void check_pool(struct mm_region *r, struct page *pg)
+static void check_pool(struct slab *slab)
 {
-	struct slab *slab = &pg->pool;
 	struct kmem_cache *s = slab->cache;
-	uintptr_t base = (uintptr_t)page_address(r, pg);
+	uintptr_t base;
 	unsigned int i, carved, nfree;
 	size_t j;
 
 	if (!cache_known(s)) {
-		corrupt((void *)base, NULL, "pool of an unknown cache");
+		corrupt(slab, NULL, "pool of an unknown cache");
 		return;
 	}
-	for (j = 0; j < ((size_t)1 << s->order) && (size_t)(pg - r->pages) + j < r->nr_pages; j++)
-		if (r->slabs[(size_t)(pg - r->pages) + j] != slab)
-			corrupt(page_address(r, &pg[j]), s, "page of a pool does not point to it");
-	if (pg->order != s->order || slab->fresh > s->words || slab->inuse > s->objects ||
+	base = slab_base(slab);
+	for (j = 0; j < ((size_t)1 << s->order); j++)
+		if (virt_to_slab((void *)(base + (j << PAGE_SHIFT))) != slab)
+			corrupt((void *)(base + (j << PAGE_SHIFT)), s,
+				"page of a pool does not point to it");
+	if (slab->fresh > s->words || slab->inuse > s->objects ||
 	    (cache_slow_only(s) && slab->built > slab->fresh * BITS_PER_LONG) ||
-	    slab_state(slab) > SLAB_QUARANTINED || slab->bitmap != page_bits(r, pg)) {
+	    slab_state(slab) > SLAB_QUARANTINED) {
 		corrupt((void *)base, s, "pool header out of range");
 		return;
 	}
@@ -106,6 +107,8 @@ static void check_pool(struct mm_region *r, struct page *pg)
 						       slab_obj_free(s, slab, i));
 	}
 }
+
+#if CONFIG_MM_PAGE_ALLOC
 
 /* Walk one free list of @order; return its length. @pools: it is a pool_area list. */
 static size_t check_free_list(struct mm_region *r, struct list_head *head, unsigned int o,
@@ -178,8 +181,13 @@ static size_t check_blocks(struct mm_region *r)
 				if (pg[j].state != PG_tail || pg[j].head != pg)
 					corrupt(page_address(r, &pg[j]), NULL,
 						"page of a block does not point to its head");
-			if (pg->state == PG_slab)
-				check_pool(r, pg);
+			if (pg->state == PG_slab) {
+				if (pg->order != pg->pool.cache->order ||
+				    pg->pool.bitmap != page_bits(r, pg))
+					corrupt(addr, NULL, "pool header out of range");
+				else
+					check_pool(&pg->pool);
+			}
 			used += n;
 			break;
 		default:
@@ -192,6 +200,129 @@ static size_t check_blocks(struct mm_region *r)
 	return used;
 }
 
+/* The page allocator: free lists and descriptors of every region, against
+ * their counters. */
+static void validate_regions(void)
+{
+	struct mm_region *r;
+	size_t used = 0;
+
+	for_each_region(r) {
+		check_free_lists(r);
+		used += check_blocks(r);
+	}
+	if (used != mm_page_counters.used)
+		corrupt(NULL, NULL, "pages in use disagree with the page counter");
+}
+
+#else /* !CONFIG_MM_PAGE_ALLOC */
+
+/* The pool header in the run at @a, if a pool's pages point to one there. */
+static struct slab *run_pool(const struct mm_region *r, uintptr_t a)
+{
+	uintptr_t payload = a + RUN_GRAIN;
+	struct slab *slab;
+
+	if (payload & (PAGE_SIZE - 1))
+		return NULL;
+	slab = r->slabs[(payload - r->base) >> PAGE_SHIFT];
+	return slab != &mm_no_slab && slab_base(slab) == payload ? slab : NULL;
+}
+
+/* The runs of @r, run by run, and its free lists, against its counters. */
+static size_t check_runs(struct mm_region *r)
+{
+	size_t used = 0, free = 0, nr_free = 0, runs = 0, size, page;
+	uintptr_t a, prev_free = 0;
+	const struct run *run;
+	struct slab *slab;
+	unsigned int fl, sl;
+
+	for (a = r->heap_start; a < r->heap_end; a += size) {
+		run = (const struct run *)a;
+		size = run_size(run);
+		if (!run_of(r, (void *)(a + RUN_GRAIN)) || size > r->heap_end - a) {
+			corrupt((void *)a, NULL, "run header does not check");
+			return used;
+		}
+		if (!!(run->size & RUN_PREV_FREE) != !!prev_free)
+			corrupt((void *)a, NULL,
+				"run's RUN_PREV_FREE disagrees with the run before");
+		runs++;
+		if (run->size & RUN_FREE) {
+			if (prev_free)
+				corrupt((void *)a, NULL, "two free runs next to each other");
+			if (*(const uintptr_t *)(a + size - sizeof(uintptr_t)) != size)
+				corrupt((void *)a, NULL, "free run's last word is not its size");
+			free += size;
+			nr_free++;
+		} else {
+			used += size;
+			slab = run_pool(r, a);
+			if (slab && size - (PAGE_SIZE << slab->cache->order) >= RUN_MIN)
+				corrupt((void *)a, slab->cache, "pool run of the wrong size");
+		}
+		prev_free = run->size & RUN_FREE;
+	}
+	/* Every page that points to a pool lies in that pool's run. */
+	for (page = 0; page < r->nr_pages; page++) {
+		slab = r->slabs[page];
+		if (slab == &mm_no_slab)
+			continue;
+		a = r->base + (page << PAGE_SHIFT);
+		if (a < slab_base(slab) || a >= slab_base(slab) + (PAGE_SIZE << slab->cache->order))
+			corrupt((void *)a, NULL, "page points to a pool it is not in");
+	}
+	for (fl = 0; fl < r->nr_fl; fl++) {
+		for (sl = 0; sl < RUN_SL_COUNT; sl++) {
+			const struct run *head = r->heads[fl * RUN_SL_COUNT + sl];
+			size_t n = 0;
+
+			if (!!head != !!(r->sl_map[fl] & (1u << sl)))
+				corrupt(r->heads, NULL, "free list map disagrees with its list");
+			for (run = head; run; run = run->next) {
+				if (!run_of(r, (const char *)run + RUN_GRAIN) ||
+				    !(run->size & RUN_FREE)) {
+					corrupt(run, NULL, "run on a free list is not free");
+					break;
+				}
+				if (++n > nr_free) {
+					corrupt(run, NULL, "free list loops");
+					break;
+				}
+			}
+		}
+	}
+	if (runs != r->nr_runs || free != r->free_bytes || nr_free != r->nr_free)
+		corrupt((void *)r->heap_start, NULL, "runs disagree with the region's counts");
+	return used;
+}
+
+/* The runs of every region, and the pools among them. */
+static void validate_regions(void)
+{
+	struct mm_region *r;
+	size_t used = 0, size;
+	struct slab *slab;
+	uintptr_t a;
+
+	for_each_region(r) {
+		used += check_runs(r);
+		for (a = r->heap_start; a < r->heap_end; a += size) {
+			size = run_size((const struct run *)a);
+			if (!size)
+				break;
+			slab = run_pool(r, a);
+			if (slab && !(((const struct run *)a)->size & RUN_FREE))
+				check_pool(slab);
+		}
+	}
+	if (used != mm_page_counters.used)
+		corrupt(NULL, NULL, "bytes in use disagree with the counter");
+}
+
+#endif /* CONFIG_MM_PAGE_ALLOC */
+
 /* A pool on one of @s's lists must be one of its pools, in @state. */
 static void check_list(struct kmem_cache *s, struct list_head *head, enum slab_state state,
 		       unsigned long *pools)
@@ -201,12 +332,10 @@ static void check_list(struct kmem_cache *s, struct list_head *head, enum slab_s
 
 	for (l = head->next; l != head; l = l->next) {
 		struct slab *slab = container_of(l, struct slab, list);
-		struct page *pg = slab_page(slab);
 
-		if (!page_is_slab(pg) || virt_to_slab(page_address(page_region(pg), pg)) != slab ||
-		    slab->cache != s || slab_state(slab) != state ||
-		    (state == SLAB_EMPTY) != (slab->inuse == 0)) {
-			corrupt(pg, s,
+		if (virt_to_slab((void *)slab_base(slab)) != slab || slab->cache != s ||
+		    slab_state(slab) != state || (state == SLAB_EMPTY) != (slab->inuse == 0)) {
+			corrupt(slab, s,
 				state == SLAB_EMPTY ? "bad pool on the empty list"
 						    : "bad pool on the partial list");
 			break;
@@ -217,25 +346,34 @@ static void check_list(struct kmem_cache *s, struct list_head *head, enum slab_s
 	*pools = n;
 }
 
+struct pool_count {
+	const struct kmem_cache *cache;
+	unsigned long pools, live, quarantined;
+};
+
+static void count_pool(struct slab *slab, void *ctx)
+{
+	struct pool_count *count = ctx;
+
+	if (slab->cache != count->cache)
+		return;
+	count->pools++;
+	count->live += slab->inuse - slab_reserved(count->cache, slab);
+	if (slab_state(slab) == SLAB_QUARANTINED)
+		count->quarantined++;
+}
+
 static void check_cache(struct kmem_cache *s)
 {
-	unsigned long pools = 0, quarantined = 0, live = 0, partial, empty;
+	unsigned long pools, quarantined, live, partial, empty;
 	const struct kmem_cache_cpu *c = &s->cpu;
-	struct mm_region *r;
-	size_t i;
 
-	for_each_region(r) {
-		for (i = 0; i < r->nr_pages; i++) {
-			const struct slab *slab = &r->pages[i].pool;
+	struct pool_count count = { s, 0, 0, 0 };
 
-			if (!page_is_slab(&r->pages[i]) || slab->cache != s)
-				continue;
-			pools++;
-			live += slab->inuse - slab_reserved(s, slab);
-			if (slab_state(slab) == SLAB_QUARANTINED)
-				quarantined++;
-		}
-	}
+	for_each_pool(count_pool, &count);
+	pools = count.pools;
+	live = count.live;
+	quarantined = count.quarantined;
 	if (pools != s->nr_pools || quarantined != s->nr_quarantined)
 		corrupt(s, s, "cache's pool count disagrees with its pools");
 	if (live != cache_nr_active(s))
@@ -255,18 +393,11 @@ static void check_cache(struct kmem_cache *s)
 
 int mm_validate(void)
 {
-	struct mm_region *r;
 	struct kmem_cache *s;
-	size_t used = 0;
 
 	mm_lock();
 	problems = 0;
-	for_each_region(r) {
-		check_free_lists(r);
-		used += check_blocks(r);
-	}
-	if (used != mm_page_counters.used)
-		corrupt(NULL, NULL, "pages in use disagree with the page counter");
+	validate_regions();
 	if (slab_is_up)
 		for_each_cache(s)
 			check_cache(s);

@@ -15,12 +15,13 @@
  *
  *   request                            served by                         free() finds it by
  *   align <= MM_MIN_ALIGN              kmalloc(size)                     kfree()
- *   align <= PAGE_SIZE, size <= page   kmalloc(power of two >= size,     kfree()
+ *   align, size <= KMALLOC_ALIGNED_MAX kmalloc(power of two >= size,     kfree()
  *                                      align): aligned to its size
  *   align <= PAGE_SIZE, size > page    kmalloc(size): page-aligned       kfree()
- *   align > PAGE_SIZE                  a page-backed kmalloc block of    its header
- *                                      size + align bytes, the block
- *                                      placed inside it ("aligned")
+ *   (page allocator only)
+ *   any other align                    a kmalloc block of size + align   its header
+ *                                      bytes or more, the block placed
+ *                                      inside it ("aligned")
  *   size > PAGE_SIZE << MAX_ORDER,     mm_libc_port_map() ("mapped")     its header
  *   or the heap is full for good
  *
@@ -43,8 +44,9 @@
  *   +------------------------+-------------+------------------------+--------+
  *                             magic ^ q, base, len
  *
- * base is what kmalloc() or the port returned: a page-aligned block of len
- * bytes (ksize(base), or the length mapped). q - base is at least a page.
+ * base is what kmalloc() or the port returned: a block of len bytes
+ * (ksize(base), or the length mapped), page-aligned but for kmalloc blocks
+ * without the page allocator.
  *
  * free(p): p inside a page goes straight to kfree(): no big block starts
  * there. A page-aligned p is a kmalloc block when ksize() knows it as one
@@ -86,7 +88,9 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* The largest block kmalloc() serves: one buddy block of MAX_ORDER. */
+/* The largest block the glue asks kmalloc() for: one buddy block of
+ * MAX_ORDER (without the page allocator, as much again: a board's heap is far
+ * smaller); beyond it, the port maps memory. */
 #define KMALLOC_LARGEST (PAGE_SIZE << MAX_ORDER)
 
 /* How many times a failed kmalloc() is retried after mm_libc_port_grow(). */
@@ -224,7 +228,9 @@ static void *alloc_big_aligned(size_t size, size_t align)
 
 	if (align > KMALLOC_LARGEST / 2 || size > KMALLOC_LARGEST - align)
 		return NULL;
-	want = size + align;
+	/* Room for q at the first multiple of align past a header, wherever the
+	 * block starts (page-aligned with the page allocator, not without). */
+	want = size + align + (CONFIG_MM_PAGE_ALLOC ? 0 : sizeof(struct big_header));
 	if (want <= KMALLOC_MAX_CACHE_SIZE)
 		want = KMALLOC_MAX_CACHE_SIZE + 1;
 	base = kmalloc_grow(want);
@@ -251,10 +257,11 @@ static void *alloc_block(size_t size, size_t align, bool *fresh)
 		size = 1;
 	if (size > PTRDIFF_MAX)
 		return NULL;
-	if (align <= PAGE_SIZE) {
-		/* Power-of-two kmalloc sizes up to a page are aligned to their size;
-		 * larger blocks are page-aligned (mm/slab.h). */
-		if (align > MM_MIN_ALIGN && size <= PAGE_SIZE)
+	if (align <= KMALLOC_ALIGNED_MAX || (CONFIG_MM_PAGE_ALLOC && align <= PAGE_SIZE)) {
+		/* Power-of-two kmalloc sizes up to KMALLOC_ALIGNED_MAX are aligned
+		 * to their size; with the page allocator, larger blocks are
+		 * page-aligned (mm/slab.h). */
+		if (align > MM_MIN_ALIGN && size <= KMALLOC_ALIGNED_MAX)
 			size = roundup_pow_of_2(size > align ? size : align);
 		if (size <= KMALLOC_LARGEST)
 			p = kmalloc_grow(size);
@@ -264,7 +271,7 @@ static void *alloc_block(size_t size, size_t align, bool *fresh)
 			p = alloc_big_aligned(size, PAGE_SIZE);
 		}
 	} else {
-		p = alloc_big_aligned(size, align);
+		p = alloc_big_aligned(size, align > PAGE_SIZE ? align : PAGE_SIZE);
 	}
 	if (!p) {
 		p = alloc_mapped(size, align);
@@ -345,8 +352,8 @@ static struct big_header *big_lookup(const void *q)
 		return NULL; /* nothing to read below q */
 	h = big_header_of(q);
 	if (h->magic == (BIG_ALIGNED_MAGIC ^ (uintptr_t)q)) {
-		/* It must name the page-backed kmalloc block around q. */
-		if (!owned || !page_aligned(h->base) || (uintptr_t)q - (uintptr_t)h->base >= h->len)
+		/* It must name the kmalloc block around q. */
+		if (!owned || (uintptr_t)q - (uintptr_t)h->base >= h->len)
 			return NULL;
 		return ksize(h->base) == h->len ? h : NULL;
 	}

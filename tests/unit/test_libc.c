@@ -192,7 +192,7 @@ Test(libc, exhaustion_fails_with_enomem_after_asking_the_port)
 	assert_heap_restored();
 }
 
-Test(libc, a_full_heap_grows_through_the_port)
+Test(libc, a_full_heap_grows_through_the_port, .disabled = CONFIG_MM_MAX_REGIONS < 2)
 {
 	struct mm_libc_stats st;
 	void *blocks[256];

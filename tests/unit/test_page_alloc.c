@@ -19,6 +19,9 @@
 #include "internal.h"
 #include "helpers.h"
 
+/* The page allocator's own tests; without it (mm/runs.c), test_runs.c. */
+#if CONFIG_MM_PAGE_ALLOC
+
 #define NR_ORDERS (MAX_ORDER + 1)
 #define ORDER_BYTES(o) ((uintptr_t)PAGE_SIZE << (o))
 
@@ -262,12 +265,19 @@ Test(page_alloc, add_region_rejects_too_small)
 Test(page_alloc, add_region_smallest_holds_one_page)
 {
 	char *h = test_heap(SMALL_HEAP);
+	/* The first region: the caches' state, one page's metadata, the page. */
+	size_t meta = (mm_state_bytes() + PAGE_META + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 
-	cr_assert_eq(mm_add_region(h, 2 * PAGE_SIZE), 0);
+	cr_assert_eq(mm_add_region(h, meta + PAGE_SIZE - 1), -MM_EINVAL);
+	cr_assert_eq(mm_add_region(h, meta + PAGE_SIZE), 0);
 	cr_assert_eq(mm_nr_free_pages(), 1);
 	cr_assert_eq(mm_largest_free_order(), 0);
-	cr_assert_eq(get_free_pages(GFP_KERNEL, 0), h + PAGE_SIZE);
+	cr_assert_eq(get_free_pages(GFP_KERNEL, 0), h + meta);
 	cr_assert_null(get_free_pages(GFP_KERNEL, 0));
+	/* A second region needs no state. */
+	cr_assert_eq(mm_add_region(h + (256 << 10), 2 * PAGE_SIZE), 0);
+	cr_assert_eq(mm_nr_free_pages(), 1);
+	cr_assert_eq(get_free_pages(GFP_KERNEL, 0), h + (256 << 10) + PAGE_SIZE);
 }
 
 Test(page_alloc, add_region_rejects_wraparound)
@@ -281,12 +291,13 @@ Test(page_alloc, add_region_rejects_wraparound)
 	cr_assert_eq(mm_nr_regions, 0);
 }
 
-/* Do @n descriptors and their free bits from the first pointer-aligned byte,
- * then @n aligned pages, fit [s, e)? */
-static bool pages_fit(uintptr_t s, uintptr_t e, size_t n)
+/* Do @n descriptors and their free bits from the first pointer-aligned byte
+ * (after the caches' state in the first region), then @n aligned pages, fit
+ * [s, e)? */
+static bool pages_fit(uintptr_t s, uintptr_t e, size_t n, bool first_region)
 {
 	uintptr_t desc = (s + sizeof(void *) - 1) & ~(uintptr_t)(sizeof(void *) - 1);
-	uintptr_t first = desc + n * PAGE_META;
+	uintptr_t first = desc + (first_region ? mm_state_bytes() : 0) + n * PAGE_META;
 
 	first = (first + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
 	return first + n * PAGE_SIZE <= e;
@@ -314,7 +325,7 @@ Test(page_alloc, add_region_uses_every_page_that_fits)
 		size_t n = 0;
 
 		/* Brute force: one more page and its descriptor, while they fit. */
-		while (pages_fit(s, e, n + 1))
+		while (pages_fit(s, e, n + 1, i == 0))
 			n++;
 		cr_assert_eq(mm_add_region((void *)s, cases[i].size), 0, "case %zu", i);
 		cr_assert_eq(mm_regions[i].nr_pages, n, "case %zu: %zu pages, want %zu", i,
@@ -1194,3 +1205,5 @@ Test(page_alloc, unlocked_exact_roundtrip)
 	__free_pages_exact(&mm_regions[0], virt_to_page(p));
 	expect_heap_intact(&initial);
 }
+
+#endif /* CONFIG_MM_PAGE_ALLOC */

@@ -40,18 +40,26 @@ Test(stats, a_fresh_heap)
 	mm_get_stats(&st);
 	cr_assert_eq(st.region_bytes, HEAP_SIZE);
 	cr_assert_eq(st.nr_regions, 1);
-	cr_assert_eq(st.pages_total, mm_regions[0].nr_pages);
+	if (CONFIG_MM_PAGE_ALLOC)
+		cr_assert_eq(st.pages_total, mm_regions[0].nr_pages);
+	cr_assert_eq(st.pages_total, st.total_bytes / PAGE_SIZE);
 	cr_assert_eq(st.pages_free, st.pages_total);
-	cr_assert_eq(st.meta_bytes, HEAP_SIZE - st.pages_total * PAGE_SIZE);
-	/* Page descriptors and free bits: about 2.2% (mm/internal.h). */
-	cr_assert_lt(st.meta_bytes, HEAP_SIZE / 40, "descriptors cost %zu bytes", st.meta_bytes);
-	cr_assert_geq(st.meta_bytes, st.pages_total * PAGE_META);
+	cr_assert_eq(st.meta_bytes, HEAP_SIZE - st.total_bytes);
+	/* Page descriptors and free bits: about 2.4% (mm/pages.h), or the free
+	 * lists and a pool pointer per page (mm/runs.h); and the caches. */
+	cr_assert_lt(st.meta_bytes, HEAP_SIZE / 40 + mm_state_bytes(), "metadata: %zu bytes",
+		     st.meta_bytes);
+	cr_assert_geq(st.meta_bytes, mm_state_bytes());
+	cr_assert_eq(st.free_bytes, st.total_bytes);
 	cr_assert_eq(st.used_bytes, 0);
 	cr_assert_eq(st.peak_used_bytes, 0);
 	cr_assert_eq(st.live_bytes, 0);
 	cr_assert_eq(st.nr_allocs, 0);
 	cr_assert_eq(st.nr_failures, 0);
-	cr_assert_eq(st.largest_free_bytes, PAGE_SIZE << mm_largest_free_order());
+	if (CONFIG_MM_PAGE_ALLOC)
+		cr_assert_eq(st.largest_free_bytes, PAGE_SIZE << mm_largest_free_order());
+	else /* the whole heap is one free run */
+		cr_assert_eq(st.largest_free_bytes, st.total_bytes - MM_MIN_ALIGN);
 }
 
 Test(stats, n_objects_of_a_cache)
@@ -107,10 +115,15 @@ Test(stats, kmalloc_classes_are_listed)
 {
 	struct mm_cache_stats cs;
 	void *p = kmalloc(100, GFP_KERNEL);
+	char name[32];
 
-	cr_assert(find_cache(MM_MIN_ALIGN == 8 ? "kmalloc-104" : "kmalloc-112", &cs));
+	snprintf(name, sizeof(name), "kmalloc-%zu", ksize(p));
+	if (CONFIG_MM_PAGE_ALLOC)
+		cr_assert_str_eq(name, MM_MIN_ALIGN == 8 ? "kmalloc-104" : "kmalloc-112");
+	cr_assert(find_cache(name, &cs), "%s", name);
 	cr_assert_eq(cs.active_objs, 1);
-	cr_assert(find_cache("kmalloc-8192", &cs));
+	snprintf(name, sizeof(name), "kmalloc-%zu", KMALLOC_MAX_CACHE_SIZE);
+	cr_assert(find_cache(name, &cs), "%s", name);
 	cr_assert_eq(cs.active_objs, 0);
 	kfree(p);
 }
@@ -136,11 +149,18 @@ Test(stats, page_backed_blocks)
 	void *q = get_free_pages(GFP_KERNEL, 1);
 
 	mm_get_stats(&st);
-	cr_assert_eq(st.large_bytes, 4 * PAGE_SIZE);
+	cr_assert_eq(st.large_bytes, ksize(p));
 	cr_assert_eq(st.nr_large, 1);
-	cr_assert_eq(st.live_bytes, 4 * PAGE_SIZE);
-	cr_assert_eq(st.other_page_bytes, 2 * PAGE_SIZE);
-	cr_assert_eq(st.used_bytes, 6 * PAGE_SIZE);
+	cr_assert_eq(st.live_bytes, ksize(p));
+	cr_assert_eq(st.other_page_bytes, st.used_bytes - st.large_bytes);
+	if (CONFIG_MM_PAGE_ALLOC) { /* whole pages */
+		cr_assert_eq(st.large_bytes, 4 * PAGE_SIZE);
+		cr_assert_eq(st.other_page_bytes, 2 * PAGE_SIZE);
+		cr_assert_eq(st.used_bytes, 6 * PAGE_SIZE);
+	} else { /* runs, their headers counted in use */
+		cr_assert_geq(st.large_bytes, 3 * PAGE_SIZE + 5);
+		cr_assert_geq(st.other_page_bytes, 2 * PAGE_SIZE);
+	}
 	kfree(p);
 	free_pages(q, 1);
 	mm_get_stats(&st);
@@ -181,15 +201,20 @@ Test(stats, peak_of_pages_in_use)
 {
 	struct mm_stats st;
 	void *p = kmalloc(10 * PAGE_SIZE, GFP_KERNEL);
+	size_t big = ksize(p);
 
 	kfree(p);
 	mm_get_stats(&st);
 	cr_assert_eq(st.used_bytes, 0);
-	cr_assert_eq(st.peak_used_bytes, 10 * PAGE_SIZE);
+	/* Whole pages, or the run: its payload and header. */
+	cr_assert_eq(st.peak_used_bytes,
+		     CONFIG_MM_PAGE_ALLOC ? 10 * PAGE_SIZE : big + MM_MIN_ALIGN);
 	p = kmalloc(2 * PAGE_SIZE + 1, GFP_KERNEL);
 	mm_reset_peak();
 	mm_get_stats(&st);
-	cr_assert_eq(st.peak_used_bytes, 3 * PAGE_SIZE);
+	cr_assert_eq(st.peak_used_bytes, st.used_bytes);
+	if (CONFIG_MM_PAGE_ALLOC)
+		cr_assert_eq(st.peak_used_bytes, 3 * PAGE_SIZE);
 	kfree(p);
 }
 
@@ -268,26 +293,41 @@ Test(stats, meminfo_lines)
 	unsigned long kb;
 	const char *line;
 
-	kmalloc(5 * PAGE_SIZE, GFP_KERNEL);
+	void *p = kmalloc(5 * PAGE_SIZE, GFP_KERNEL);
+
 	mm_get_stats(&st);
 	mm_print_meminfo(&printer);
 	line = strstr(out.buf, "MemTotal:");
 	cr_assert_not_null(line);
 	cr_assert_eq(sscanf(line, "MemTotal: %lu kB", &kb), 1);
-	cr_assert_eq(kb, st.pages_total * PAGE_SIZE / 1024);
+	cr_assert_eq(kb, (st.total_bytes + 1023) / 1024);
 	line = strstr(out.buf, "PageBacked:");
 	cr_assert_eq(sscanf(line, "PageBacked: %lu kB", &kb), 1);
-	cr_assert_eq(kb, 5 * PAGE_SIZE / 1024);
+	cr_assert_eq(kb, (ksize(p) + 1023) / 1024);
 	cr_assert_not_null(strstr(out.buf, "\nAllocations:"));
+}
+
+/* Free blocks of order @o of region @ri (page allocator), or all its free runs. */
+static unsigned long free_blocks(unsigned int ri, unsigned int o)
+{
+#if CONFIG_MM_PAGE_ALLOC
+	return mm_regions[ri].nr_free_blocks[o];
+#else
+	(void)o;
+	return mm_regions[ri].nr_free;
+#endif
 }
 
 Test(stats, buddyinfo_has_a_line_per_region)
 {
 	char *second = (char *)test_heap(HEAP_SIZE) + HEAP_SIZE + PAGE_SIZE;
-	unsigned long c[MAX_ORDER + 1];
+	unsigned long c, sum = 0;
 	const char *line;
 	unsigned int i, n = 0;
+	int used;
 
+	if (!CONFIG_MM_PAGE_ALLOC && CONFIG_MM_MAX_REGIONS < 2)
+		cr_skip_test("one region only without the page allocator");
 	cr_assert_eq(mm_add_region(second, 64 * PAGE_SIZE), 0);
 	mm_print_buddyinfo(&printer);
 	for (line = out.buf; (line = strchr(line, '\n')) != NULL; line++)
@@ -296,13 +336,17 @@ Test(stats, buddyinfo_has_a_line_per_region)
 	line = strstr(out.buf, "Region 0 ");
 	cr_assert_not_null(line);
 	line = strchr(line + 9, ' ');
-	for (i = 0; i <= MAX_ORDER; i++) {
-		int used;
-
-		cr_assert_eq(sscanf(line, "%lu%n", &c[i], &used), 1);
-		cr_assert_eq(c[i], mm_regions[0].nr_free_blocks[i]);
+	for (i = 0; sscanf(line, "%lu%n", &c, &used) == 1; i++) {
+		/* Orders, or the powers of two of the runs' sizes. */
+		if (CONFIG_MM_PAGE_ALLOC)
+			cr_assert_eq(c, free_blocks(0, i), "order %u", i);
+		sum += c;
 		line += used;
 	}
+	if (CONFIG_MM_PAGE_ALLOC)
+		cr_assert_eq(i, MAX_ORDER + 1);
+	else
+		cr_assert_eq(sum, free_blocks(0, 0), "every free run counted once");
 }
 
 Test(stats, heapmap_draws_every_page)

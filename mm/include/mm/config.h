@@ -11,9 +11,30 @@
 #ifndef MM_CONFIG_H
 #define MM_CONFIG_H
 
-/* log2 of the page size: the unit of the buddy allocator. 12 = 4 KiB pages. */
+/*
+ * Where pools come from.
+ * 1: a buddy page allocator over the regions (mm/page_alloc.c), for boards
+ *    with megabytes: pools of 2^order pages, whole pages for large blocks.
+ * 0: no page allocator at all (mm/runs.c), for boards with kilobytes: pools of
+ *    one page cut straight from the region, and a run allocator that serves
+ *    every larger request from the same region to the byte (MM_MIN_ALIGN),
+ *    coalescing on free. The options below that follow from it say so.
+ */
+#ifndef CONFIG_MM_PAGE_ALLOC
+#define CONFIG_MM_PAGE_ALLOC 1
+#endif
+
+/*
+ * log2 of the page size. With the page allocator, its unit: 12 = 4 KiB.
+ * Without it, the size of a pool: 10 = 1 KiB, so that a cache in use costs
+ * at most a kilobyte it does not fill.
+ */
 #ifndef CONFIG_MM_PAGE_SHIFT
+#if CONFIG_MM_PAGE_ALLOC
 #define CONFIG_MM_PAGE_SHIFT 12
+#else
+#define CONFIG_MM_PAGE_SHIFT 10
+#endif
 #endif
 
 /*
@@ -21,7 +42,11 @@
  * (4 MiB with 4 KiB pages). Larger regions are simply several top-order blocks.
  */
 #ifndef CONFIG_MM_MAX_ORDER
+#if CONFIG_MM_PAGE_ALLOC
 #define CONFIG_MM_MAX_ORDER 10
+#else
+#define CONFIG_MM_MAX_ORDER 12 /* get_free_pages() up to 4 MiB of 1 KiB pages */
+#endif
 #endif
 
 /*
@@ -35,17 +60,28 @@
 #define CONFIG_MM_ARENA_ORDER 5
 #endif
 
-/* How many separate memory regions mm_add_region() accepts. */
+/* How many separate memory regions mm_add_region() accepts (without the page
+ * allocator, one: a small board's RAM is one range). */
 #ifndef CONFIG_MM_MAX_REGIONS
+#if CONFIG_MM_PAGE_ALLOC
 #define CONFIG_MM_MAX_REGIONS 8
+#else
+#define CONFIG_MM_MAX_REGIONS 1
+#endif
 #endif
 
 /*
- * Largest kmalloc size class, in bytes (a power of two, at least two pages).
- * Requests above it are served by whole pages from the page allocator.
+ * Largest kmalloc size class, in bytes (a power of two, at least two pages);
+ * requests above it are served by whole pages. Without the page allocator it
+ * must stay 0: the classes follow from the page (pool) size, the largest
+ * being the one a pool holds three of, and requests above it take a run.
  */
 #ifndef CONFIG_MM_KMALLOC_MAX
+#if CONFIG_MM_PAGE_ALLOC
 #define CONFIG_MM_KMALLOC_MAX (2 << CONFIG_MM_PAGE_SHIFT)
+#else
+#define CONFIG_MM_KMALLOC_MAX 0
+#endif
 #endif
 
 /*
@@ -58,13 +94,21 @@
 #define CONFIG_MM_POOL_MIN_ORDER 0
 #endif
 #ifndef CONFIG_MM_POOL_MIN_OBJECTS
+#if CONFIG_MM_PAGE_ALLOC
 #define CONFIG_MM_POOL_MIN_OBJECTS 4
+#else
+#define CONFIG_MM_POOL_MIN_OBJECTS 1
+#endif
 #endif
 /* ... and whose unused tail is at most 1/2^CONFIG_MM_POOL_WASTE_SHIFT of it
  * (1/32: a 320-byte class takes 8 KiB pools, 2% lost, rather than 4 KiB ones,
  * 6% lost). Small heaps want a smaller shift: bigger pools weigh more there. */
 #ifndef CONFIG_MM_POOL_WASTE_SHIFT
+#if CONFIG_MM_PAGE_ALLOC
 #define CONFIG_MM_POOL_WASTE_SHIFT 5
+#else
+#define CONFIG_MM_POOL_WASTE_SHIFT 3 /* pools end with their header: 1/8 */
+#endif
 #endif
 
 /*
@@ -76,7 +120,11 @@
  * them at once.
  */
 #ifndef CONFIG_MM_EMPTY_POOLS_KEPT
+#if CONFIG_MM_PAGE_ALLOC
 #define CONFIG_MM_EMPTY_POOLS_KEPT 4
+#else
+#define CONFIG_MM_EMPTY_POOLS_KEPT 1
+#endif
 #endif
 
 /*

@@ -10,8 +10,9 @@
  *
  * Guarantees, for every call below:
  * - Objects are aligned to at least MM_MIN_ALIGN (8 on 32-bit targets, 16 on
- *   64-bit ones). kmalloc blocks of a power-of-two size up to PAGE_SIZE are
- *   aligned to that size; larger kmalloc blocks are page-aligned.
+ *   64-bit ones). kmalloc blocks of a power-of-two size up to
+ *   KMALLOC_ALIGNED_MAX are aligned to that size; with the page allocator,
+ *   kmalloc blocks above KMALLOC_MAX_CACHE_SIZE are page-aligned.
  * - An allocation from a cache that has a partly used pool is O(1); taking a
  *   new pool from the page allocator is O(log pages). No call walks a list of
  *   pools or objects.
@@ -33,12 +34,40 @@
 
 struct kmem_cache;
 
+/* kmalloc blocks of a power-of-two size up to this one are aligned to their size:
+ * with the page allocator, up to a page; without it, up to 64 bytes (the size
+ * classes above 64 are no powers of two, and larger blocks are runs aligned to
+ * MM_MIN_ALIGN). */
+#define KMALLOC_ALIGNED_MAX ((size_t)(CONFIG_MM_PAGE_ALLOC ? 1u << CONFIG_MM_PAGE_SHIFT : 64u))
+
 /* What kmalloc(0) returns: a unique non-NULL address that must not be used.
  * kfree() and ksize() accept it; ksize() says 0. */
 #define ZERO_SIZE_PTR ((void *)16)
 
-/* Largest kmalloc size served by a size class; larger ones take whole pages. */
+/* What a one-page pool loses to its header and bits: nothing with the page
+ * allocator (they are kept outside the pool); without it, its header and the
+ * next run's (mm/runs.h checks it). */
+#if CONFIG_MM_PAGE_ALLOC
+#define MM_POOL_OVERHEAD 0
+#else
+#define MM_POOL_OVERHEAD                                                                        \
+	(MM_MIN_ALIGN + ((3 * sizeof(void *) + 12 + sizeof(long) - 1) & ~(sizeof(long) - 1)) +  \
+	 sizeof(long) * (((1u << CONFIG_MM_PAGE_SHIFT) / MM_MIN_ALIGN + 8 * sizeof(long) - 1) / \
+			 (8 * sizeof(long))))
+#endif
+
+/*
+ * Largest kmalloc size served by a size class; larger ones take whole pages
+ * (page allocator) or a run of their own. Without the page allocator and
+ * CONFIG_MM_KMALLOC_MAX left 0: the largest multiple of MM_MIN_ALIGN of which
+ * a one-page pool holds three.
+ */
+#if CONFIG_MM_PAGE_ALLOC || CONFIG_MM_KMALLOC_MAX
 #define KMALLOC_MAX_CACHE_SIZE ((size_t)CONFIG_MM_KMALLOC_MAX)
+#else
+#define KMALLOC_MAX_CACHE_SIZE \
+	((size_t)((((1u << CONFIG_MM_PAGE_SHIFT) - MM_POOL_OVERHEAD) / 3) & ~(MM_MIN_ALIGN - 1)))
+#endif
 
 /**
  * kmem_cache_create - make a cache of objects of one size.
@@ -169,6 +198,8 @@ size_t ksize(const void *p);
  * @p: any pointer.
  * Return: true when @p lies in a pool or a page-backed allocation (live or
  * not), false for anything else: the stack, static data, page descriptors.
+ * Without the page allocator: true anywhere in a region's heap of runs, free
+ * ones too (no O(1) lookup tells an interior pointer from free memory there).
  * Time: O(regions).
  */
 bool mm_owns(const void *p);

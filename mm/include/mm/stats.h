@@ -20,24 +20,29 @@
 /**
  * struct mm_stats - global figures, as of one mm_get_stats() call.
  *
- * "In use" means taken from the page allocator: pool pages plus page-backed
- * blocks. Byte figures are exact multiples of PAGE_SIZE unless said otherwise.
+ * "In use" means taken from under the pools: pool pages and blocks of pages
+ * (page allocator), or runs, their headers included (CONFIG_MM_PAGE_ALLOC=0).
  */
 struct mm_stats {
 	size_t region_bytes; /* bytes given to mm_add_region(), all regions */
 	unsigned int nr_regions; /* regions added */
-	size_t pages_total; /* pages the buddy allocator manages */
-	size_t pages_free; /* of which free now */
+	size_t total_bytes; /* bytes allocations come from: the pages, or the runs' heap */
+	size_t free_bytes; /* of which free now */
+	size_t pages_total; /* total_bytes in pages (without the page allocator: rounded down) */
+	size_t pages_free; /* free_bytes in pages (the same) */
 	size_t pool_bytes; /* bytes in pools (slabs) of every cache */
 	size_t large_bytes; /* bytes in page-backed kmalloc blocks */
 	size_t other_page_bytes; /* bytes in blocks from get_free_pages()/alloc_pages_exact() */
-	size_t meta_bytes; /* page descriptors, pool headers and alignment lost in regions */
+	size_t meta_bytes; /* region_bytes - total_bytes: descriptors, free bits, the
+			    * caches, alignment */
 	size_t live_bytes; /* bytes handed out now, as ksize() counts them */
 	size_t live_requested_bytes; /* of those, as asked for: known for kmem_cache objects
 				      * (their object size); kmalloc blocks count at ksize() */
-	size_t used_bytes; /* pages in use, in bytes: pool + large + other pages */
+	size_t used_bytes; /* total_bytes - free_bytes: pool + large + other */
 	size_t peak_used_bytes; /* largest used_bytes since boot or mm_reset_peak() */
-	size_t largest_free_bytes; /* largest block the page allocator could hand out now */
+	size_t largest_free_bytes; /* largest block of pages that could be handed out now
+				    * (without the page allocator: the largest free run,
+				    * at least) */
 	unsigned long nr_allocs; /* successful allocations: caches, kmalloc classes and large */
 	unsigned long nr_frees; /* frees that released an object or block */
 	unsigned long nr_failures; /* allocations that returned NULL */
@@ -45,7 +50,9 @@ struct mm_stats {
 	unsigned long nr_reports_by_kind[NR_MM_REPORTS];
 	unsigned int nr_caches; /* caches, kmalloc classes included */
 	size_t nr_pools; /* pools held by all caches */
-	size_t nr_arenas; /* arenas (runs of 2^CONFIG_MM_ARENA_ORDER pages) claimed for pools */
+	size_t nr_arenas; /* arenas (runs of 2^CONFIG_MM_ARENA_ORDER pages) claimed for
+			   * pools (page allocator only) */
+	size_t nr_free_runs; /* free runs (without the page allocator) */
 	size_t nr_large; /* live page-backed kmalloc blocks */
 	size_t nr_quarantined; /* pools found corrupt: nothing is handed out of them again */
 	size_t lost_bytes; /* free objects of quarantined pools, given up until the pool's
@@ -125,13 +132,16 @@ void mm_print_meminfo(const struct mm_printer *p);
 
 /**
  * mm_print_buddyinfo - free blocks per order for each region, like
- * /proc/buddyinfo: one line per region, one column per order.
+ * /proc/buddyinfo: one line per region, one column per order. Without the
+ * page allocator: free runs per power of two of their size.
  */
 void mm_print_buddyinfo(const struct mm_printer *p);
 
 /**
  * mm_print_heapmap - one character per page, 64 to a row with the row's
- * address on the left, and a legend: a picture of fragmentation.
+ * address on the left, and a legend: a picture of fragmentation. Without the
+ * page allocator a page is PAGE_SIZE bytes of the heap, and a page that
+ * several runs share shows the first of: a pool, 'L', 'P', free.
  */
 void mm_print_heapmap(const struct mm_printer *p);
 
