@@ -228,14 +228,14 @@ int mm_debug_enable(slab_flags_t flags)
 
 	if (flags & ~SLAB_DEBUG_FLAGS)
 		return -MM_EINVAL;
-	mm_lock();
+	mm_lock_all();
 	old = mm_debug_flags;
 	mm_debug_flags = flags;
 	if (!slab_restart()) {
 		mm_debug_flags = old;
 		ret = -MM_EBUSY;
 	}
-	mm_unlock();
+	mm_unlock_all();
 	return ret;
 }
 
@@ -353,7 +353,7 @@ void mm_print_live(const struct mm_printer *p)
 {
 	unsigned int i, j;
 
-	mm_lock();
+	mm_lock_all();
 	nr_live_groups = 0;
 	live_dropped = 0;
 	for_each_pool(live_pool, NULL);
@@ -375,7 +375,7 @@ void mm_print_live(const struct mm_printer *p)
 		for (j = i + 1; j < nr_live_groups; j++)
 			if (live_groups[j].bytes > live_groups[i].bytes)
 				swap_groups(&live_groups[i], &live_groups[j]);
-	mm_unlock();
+	mm_unlock_all();
 
 	pr(p, "     bytes   objects  site                cache\n");
 	for (i = 0; i < nr_live_groups; i++) {

@@ -38,6 +38,27 @@
 
 /* ---- locking ----------------------------------------------------------------- */
 
+/*
+ * Two levels, with CONFIG_MM_NR_CPUS > 1:
+ *
+ *   cpu_lock()      this CPU's interrupts masked and its spinlock held: its
+ *                   part of every cache (struct kmem_cache_cpu), the fast
+ *                   paths. Another CPU takes it only to drain that part.
+ *   shared_lock()   inside cpu_lock(): mm_port_lock(), for what the CPUs
+ *                   share: the caches' lists, pools, regions.
+ *   mm_lock()       the same lock, for calls that touch only what is shared.
+ *
+ * Lock order: cpu_lock() of CPU 0, 1, ... before mm_port_lock(). A pool's
+ * free bits and count change with atomic operations, so a CPU frees into
+ * another CPU's active pool with neither of its locks. With one CPU,
+ * cpu_lock() is mm_port_lock() and shared_lock() does nothing: the build is
+ * what it was before there were CPUs.
+ */
+#define NR_CPUS CONFIG_MM_NR_CPUS
+#define SMP (NR_CPUS > 1)
+_Static_assert(NR_CPUS >= 1 && (NR_CPUS == 1 || CONFIG_MM_LOCKING),
+	       "CONFIG_MM_NR_CPUS > 1 needs CONFIG_MM_LOCKING");
+
 static inline void mm_lock(void)
 {
 	if (IS_ENABLED(CONFIG_MM_LOCKING))
@@ -48,6 +69,189 @@ static inline void mm_unlock(void)
 {
 	if (IS_ENABLED(CONFIG_MM_LOCKING))
 		mm_port_unlock();
+}
+
+static inline void spin_lock(unsigned int *l)
+{
+	while (__atomic_exchange_n(l, 1u, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+			;
+}
+
+static inline void spin_unlock(unsigned int *l)
+{
+	__atomic_store_n(l, 0u, __ATOMIC_RELEASE);
+}
+
+/* A CPU's lock, and the interrupt state its holder saved. */
+struct mm_cpu {
+	unsigned int lock;
+	unsigned long irq;
+};
+extern struct mm_cpu mm_cpus[NR_CPUS];
+
+/* Enter this CPU's part of the allocator; return the CPU. */
+static inline unsigned int cpu_lock(void)
+{
+	unsigned long irq;
+	unsigned int cpu;
+
+	if (!SMP) {
+		mm_lock();
+		return 0;
+	}
+	irq = mm_port_irq_save();
+	cpu = mm_port_cpu_id();
+	MM_BUG_ON(cpu >= NR_CPUS);
+	spin_lock(&mm_cpus[cpu].lock);
+	mm_cpus[cpu].irq = irq;
+	return cpu;
+}
+
+/* Leave CPU @cpu's part: also for cpu_lock_of(). */
+static inline void cpu_unlock(unsigned int cpu)
+{
+	unsigned long irq;
+
+	if (!SMP) {
+		mm_unlock();
+		return;
+	}
+	irq = mm_cpus[cpu].irq;
+	spin_unlock(&mm_cpus[cpu].lock);
+	mm_port_irq_restore(irq);
+}
+
+/* Enter CPU @cpu's part from any CPU (to drain it, or to see everything). */
+static inline void cpu_lock_of(unsigned int cpu)
+{
+	unsigned long irq;
+
+	if (!SMP) {
+		mm_lock();
+		return;
+	}
+	irq = mm_port_irq_save();
+	spin_lock(&mm_cpus[cpu].lock);
+	mm_cpus[cpu].irq = irq;
+}
+
+static inline void shared_lock(void)
+{
+	if (SMP)
+		mm_port_lock();
+}
+
+static inline void shared_unlock(void)
+{
+	if (SMP)
+		mm_port_unlock();
+}
+
+#define for_each_cpu(cpu) for ((cpu) = 0; (cpu) < NR_CPUS; (cpu)++)
+
+/* Every CPU's part and the shared lock: nothing in the allocator moves (the
+ * calls that read or change it all: statistics, validation, debug set-up). */
+static inline void mm_lock_all(void)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu) cpu_lock_of(cpu);
+	shared_lock();
+}
+
+static inline void mm_unlock_all(void)
+{
+	unsigned int cpu;
+
+	shared_unlock();
+	for (cpu = NR_CPUS; cpu-- > 0;)
+		cpu_unlock(cpu);
+}
+
+/* ---- what several CPUs change at once: atomic with CONFIG_MM_NR_CPUS > 1 ------- */
+
+/*
+ * READ_ONCE/WRITE_ONCE - a field one CPU writes under a lock while another
+ * reads it without that lock (a pool's bound and count, a CPU's counters):
+ * one whole access, in no particular order with others. Plain with one CPU.
+ */
+#define READ_ONCE(x) (SMP ? __atomic_load_n(&(x), __ATOMIC_RELAXED) : (x))
+#define WRITE_ONCE(x, v)                                               \
+	do {                                                           \
+		if (SMP)                                               \
+			__atomic_store_n(&(x), (v), __ATOMIC_RELAXED); \
+		else                                                   \
+			(x) = (v);                                     \
+	} while (0)
+
+/* A counter only its own CPU adds to (under its lock), which others read. */
+static inline void counter_inc(unsigned long *n)
+{
+	WRITE_ONCE(*n, READ_ONCE(*n) + 1);
+}
+
+/* Set bit @b of *@w, as a release (the freed object's bytes before its bit);
+ * return whether it was set already (and then nothing changed). */
+static inline bool word_test_and_set(unsigned long *w, unsigned int b)
+{
+	unsigned long old;
+
+	if (SMP)
+		return (__atomic_fetch_or(w, 1ul << b, __ATOMIC_RELEASE) >> b) & 1;
+	old = *w;
+	if ((old >> b) & 1)
+		return true;
+	*w = old | (1ul << b);
+	return false;
+}
+
+/* *@w &= @m. */
+static inline void word_and(unsigned long *w, unsigned long m)
+{
+	if (SMP)
+		__atomic_fetch_and(w, m, __ATOMIC_RELAXED);
+	else
+		*w &= m;
+}
+
+/* *@w, as an acquire (the bytes of the objects its bits free). */
+static inline unsigned long word_load(const unsigned long *w)
+{
+	return SMP ? __atomic_load_n(w, __ATOMIC_ACQUIRE) : *w;
+}
+
+/*
+ * count_dec_inside - lower a pool's count *@n by one unless it is at an
+ * edge, 1 or the pool's objects (@objects_less_2 is that less 2), where the
+ * pool changes list: return false then, with nothing changed, for the
+ * caller to lower it under the shared lock. So a pool empties, or stops
+ * being full, only under that lock, and lives until it has.
+ */
+static inline bool count_dec_inside(unsigned int *n, unsigned int objects_less_2)
+{
+	unsigned int old = READ_ONCE(*n);
+
+	do {
+		if (unlikely(old - 2u >= objects_less_2))
+			return false;
+	} while (SMP && !__atomic_compare_exchange_n(n, &old, old - 1, true, __ATOMIC_RELAXED,
+						     __ATOMIC_RELAXED));
+	if (!SMP)
+		*n = old - 1;
+	return true;
+}
+
+/* *@n += @d (a pool's count); the old value. */
+static inline unsigned int count_add(unsigned int *n, unsigned int d)
+{
+	unsigned int old;
+
+	if (SMP)
+		return __atomic_fetch_add(n, d, __ATOMIC_RELAXED);
+	old = *n;
+	*n = old + d;
+	return old;
 }
 
 /* ---- bit maps ------------------------------------------------------------------ */
@@ -120,7 +324,9 @@ enum slab_state {
 	SLAB_FULL, /* on no list: every object handed out */
 	SLAB_EMPTY, /* on s->empty: nothing handed out, kept for reuse */
 	SLAB_QUARANTINED, /* on no list: its bits were found corrupt; nothing is handed
-			   * out of it again, and it goes back when its last object is freed */
+			   * out of it again, and it goes back when its count falls to 0 (an
+			   * object whose bit was forged free stays counted: its free looks
+			   * like a double free and is refused, so its pool stays for good) */
 };
 
 struct kmem_cache;
@@ -161,7 +367,7 @@ struct kmem_cache_cpu {
  * ones the fast paths read; the rest only the slow paths.
  */
 struct kmem_cache {
-	struct kmem_cache_cpu cpu;
+	struct kmem_cache_cpu cpu[NR_CPUS];
 	uintptr_t pool_mask; /* a pool's bytes - 1: pools are aligned to their size */
 	uintptr_t inverse; /* inverse of the stride's odd part mod 2^bits: obj_start_index() */
 	unsigned int size; /* stride between objects: object_size rounded up */
@@ -206,16 +412,41 @@ extern struct list_head slab_caches;
 	     &(s)->list != &slab_caches;                                    \
 	     (s) = container_of((s)->list.next, struct kmem_cache, list))
 
-/* The CPU part of @s that this CPU allocates from. */
-static inline struct kmem_cache_cpu *this_cpu(struct kmem_cache *s)
+/* The part of @s that CPU @cpu allocates from (with one CPU, the only one). */
+static inline struct kmem_cache_cpu *cache_cpu(struct kmem_cache *s, unsigned int cpu)
 {
-	return &s->cpu;
+	return &s->cpu[SMP ? cpu : 0];
 }
 
-/* Objects handed out now: allocations less frees. */
+/* Objects handed out now: allocations less frees, on every CPU. */
 static inline unsigned long cache_nr_active(const struct kmem_cache *s)
 {
-	return s->cpu.nr_allocs - s->cpu.nr_frees;
+	unsigned long n = 0;
+	unsigned int cpu;
+
+	for_each_cpu(cpu) n += READ_ONCE(s->cpu[cpu].nr_allocs) - READ_ONCE(s->cpu[cpu].nr_frees);
+	return n;
+}
+
+/* Whether @slab is a CPU's active pool (under the shared lock, which every
+ * change of active pool takes). */
+static inline bool slab_is_active(const struct kmem_cache *s, const struct slab *slab)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu) if (s->cpu[cpu].slab == slab) return true;
+	return false;
+}
+
+/* Objects the CPUs hold for handing out from @slab (their reservations):
+ * with every CPU's lock held (mm_lock_all()). */
+static inline unsigned int slab_held(const struct kmem_cache *s, const struct slab *slab)
+{
+	unsigned int cpu, n = 0;
+
+	for_each_cpu(cpu) if (s->cpu[cpu].slab == slab) n +=
+		count_bits(s->cpu[cpu].bits | s->cpu[cpu].held);
+	return n;
 }
 
 /* Bytes of left red zone before each object: 0 unless debugging. */
@@ -268,27 +499,7 @@ static inline unsigned int bit_obj(const struct kmem_cache *s, unsigned int b)
 static inline bool slab_obj_free(const struct kmem_cache *s, const struct slab *slab,
 				 unsigned int i)
 {
-	return (slab->bitmap[i / BITS_PER_LONG] >> obj_bit(s, i % BITS_PER_LONG)) & 1;
-}
-
-/* Mark object @i of pool @slab of @s free (@free) or handed out. */
-static inline void slab_obj_set(const struct kmem_cache *s, struct slab *slab, unsigned int i,
-				bool free)
-{
-	unsigned long mask = 1ul << obj_bit(s, i % BITS_PER_LONG);
-
-	if (free)
-		slab->bitmap[i / BITS_PER_LONG] |= mask;
-	else
-		slab->bitmap[i / BITS_PER_LONG] &= ~mask;
-}
-
-/* The index in its pool of the object bit @b of the reservation's word stands for. */
-static inline unsigned int reservation_obj(const struct kmem_cache *s,
-					   const struct kmem_cache_cpu *c, unsigned int b)
-{
-	return (unsigned int)(c->word - c->slab->bitmap) * (unsigned int)BITS_PER_LONG +
-	       bit_obj(s, b);
+	return (word_load(&slab->bitmap[i / BITS_PER_LONG]) >> obj_bit(s, i % BITS_PER_LONG)) & 1;
 }
 
 /* Objects of the started words of @slab: the ones ever handed out or held. */
@@ -332,13 +543,15 @@ static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj
 extern bool slab_is_up;
 void slab_up(void);
 bool slab_restart(void);
-void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller);
-void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, const void *caller);
-void slab_list_update(struct kmem_cache *s, struct slab *slab);
+void *slab_alloc_slow(struct kmem_cache *s, unsigned int cpu, gfp_t gfp, size_t size,
+		      const void *caller);
+void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, unsigned int cpu,
+		    const void *caller);
+void slab_freed(struct kmem_cache *s, struct slab *slab);
 void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_t align,
 		      slab_flags_t flags, void (*ctor)(void *));
-int __kmem_cache_shrink(struct kmem_cache *s);
-bool slab_reclaim(void);
+int __kmem_cache_shrink(struct kmem_cache *s, unsigned int cpu);
+bool slab_reclaim(unsigned int cpu);
 unsigned int slab_free_count(const struct kmem_cache *s, const struct slab *slab);
 
 /* ---- one lookup of a pointer, for every path that needs one (lookup.c) -------- */

@@ -131,7 +131,7 @@ void kmalloc_up(void)
 
 /* ---- large blocks ------------------------------------------------------------------ */
 
-static void *kmalloc_large(size_t size, gfp_t gfp)
+static void *kmalloc_large(size_t size, gfp_t gfp, unsigned int cpu)
 {
 	void *p = NULL;
 
@@ -139,7 +139,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 		size = SIZE_MAX;
 	if (size <= LARGE_MAX) {
 		p = large_alloc(size, gfp & ~__GFP_ZERO); /* zeroed after the lock */
-		if (!p && slab_reclaim())
+		if (!p && slab_reclaim(cpu))
 			p = large_alloc(size, gfp & ~__GFP_ZERO);
 	}
 	if (!p) {
@@ -153,21 +153,25 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 /* ---- the API -------------------------------------------------------------------------- */
 
 /* Everything but a size-class hit: 0, large sizes, a reservation to refill,
- * debug caches, fault injection. Takes the lock itself. */
+ * debug caches, fault injection. Takes the locks itself. */
 static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
 {
+	unsigned int cpu;
 	void *p;
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
-	mm_lock();
+	cpu = cpu_lock();
+	shared_lock();
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		p = kmalloc_large(size, gfp);
+		p = kmalloc_large(size, gfp, cpu);
 	else if (slab_is_up)
-		p = slab_alloc_slow(&mm_state->kmalloc[kmalloc_index(size)], gfp, size, caller);
+		p = slab_alloc_slow(&mm_state->kmalloc[kmalloc_index(size)], cpu, gfp, size,
+				    caller);
 	else
 		p = NULL; /* no region yet */
-	mm_unlock();
+	shared_unlock();
+	cpu_unlock(cpu);
 	if (p && (gfp & __GFP_ZERO))
 		mm_memset(p, 0, size);
 	return p;
@@ -184,15 +188,15 @@ void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (likely(size - 1 < kmalloc_table_max)) {
 		struct kmem_cache *s = mm_state->size_cache[(size - 1) >> 3];
+		unsigned int cpu = cpu_lock();
 		void *p;
 
-		mm_lock();
-		if (likely(slab_alloc_ready(s))) {
-			p = slab_alloc_fast(s);
-			mm_unlock();
+		if (likely(slab_alloc_ready(s, cpu))) {
+			p = slab_alloc_fast(s, cpu);
+			cpu_unlock(cpu);
 			return unlikely(gfp & __GFP_ZERO) ? zero_block(p, size) : p;
 		}
-		mm_unlock();
+		cpu_unlock(cpu);
 	}
 	return kmalloc_slow(size, gfp, _RET_IP_);
 }
@@ -218,37 +222,39 @@ static __attribute__((noinline)) void kfree_slow(const void *p, const void *call
 {
 	struct mm_block b;
 	struct mm_report r;
+	unsigned int cpu;
 
 	if ((uintptr_t)p <= (uintptr_t)ZERO_SIZE_PTR)
 		return;
-	mm_lock();
+	cpu = cpu_lock();
+	shared_lock();
 	mm_lookup(p, &b);
 	if (b.kind == BLOCK_OBJECT && (b.cache->flags & SLAB_INTERNAL)) {
 		mm_report_init(&r, MM_REPORT_WRONG_CACHE, p, b.start, b.cache, caller);
 		r.detail = "kfree() of a kmem_cache handle: use kmem_cache_destroy()";
 		mm_report_send(&r);
 	} else if (b.kind == BLOCK_OBJECT) {
-		slab_free_slow(b.cache, b.slab, (void *)(uintptr_t)p, caller);
+		slab_free_slow(b.cache, b.slab, (void *)(uintptr_t)p, cpu, caller);
 	} else if (b.kind == BLOCK_PAGES && b.live && b.kmalloc) {
 		vg_free(b.start);
 		large_free(&b);
 	} else {
 		mm_report(b.live ? MM_REPORT_FOREIGN_FREE : b.why, p, b.start, NULL, caller);
 	}
-	mm_unlock();
+	shared_unlock();
+	cpu_unlock(cpu);
 }
 
 void kfree(const void *p)
 {
-	struct slab *slab;
+	unsigned int cpu = cpu_lock();
+	struct slab *slab = virt_to_slab_fast(p);
 
-	mm_lock();
-	slab = virt_to_slab_fast(p);
-	if (likely(slab_free_fast(slab->cache, slab, p))) {
-		mm_unlock();
+	if (likely(slab_free_fast(slab->cache, slab, p, cpu))) {
+		cpu_unlock(cpu);
 		return;
 	}
-	mm_unlock();
+	cpu_unlock(cpu);
 	kfree_slow(p, _RET_IP_);
 }
 

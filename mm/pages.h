@@ -67,7 +67,7 @@ struct slab {
 	struct list_head list; /* on the cache's partial or empty list */
 	uintptr_t limit; /* the fast free path's bound: objects of the started words,
 			  * or 0 for caches that free through the slow path only */
-	unsigned int inuse; /* objects handed out, or held by the cache to hand out */
+	unsigned int inuse; /* objects handed out, or held by the CPUs to hand out */
 	union {
 		uint16_t built; /* caches with a constructor or debug layer: the objects
 				 * of the bits before bit position built (word * bits

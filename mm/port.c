@@ -17,6 +17,21 @@ __attribute__((weak)) void mm_port_unlock(void)
 {
 }
 
+__attribute__((weak)) unsigned int mm_port_cpu_id(void)
+{
+	return 0;
+}
+
+__attribute__((weak)) unsigned long mm_port_irq_save(void)
+{
+	return 0;
+}
+
+__attribute__((weak)) void mm_port_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+
 __attribute__((weak)) void mm_port_report(const struct mm_report *r)
 {
 	(void)r;

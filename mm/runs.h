@@ -102,17 +102,17 @@ struct slab {
 	struct list_head list; /* on the cache's partial or empty list */
 	uint16_t limit; /* the fast free path's bound: objects of the started words,
 			 * or 0 for caches that free through the slow path only */
-	uint16_t inuse; /* objects handed out, or held by the cache to hand out */
 	union {
 		uint16_t built; /* caches with a constructor or debug layer: the objects
 				 * of the bits before bit position built (word * bits
 				 * per long + bit) were made ready */
 		uint16_t lost; /* SLAB_QUARANTINED: objects given up as lost */
 	};
+	unsigned int inuse; /* objects handed out, or held by the CPUs to hand out */
 	uint8_t fresh; /* bitmap words started */
 	uint8_t cursor; /* the word the next refill looks at first */
 	uint8_t state; /* enum slab_state */
-	uint8_t unused[3];
+	uint8_t unused;
 	unsigned long bitmap[POOL_BITS_LONGS]; /* free bits, one per object */
 };
 

@@ -70,6 +70,7 @@
 #include "slab_fast.h"
 
 LIST_HEAD_DEFINE(slab_caches);
+struct mm_cpu mm_cpus[NR_CPUS];
 
 /* The pool header of every page that is in no pool: its cache's geometry puts
  * any pointer at index 0, and its bound is 0, so every free misses the fast
@@ -118,7 +119,12 @@ static void init_object(struct kmem_cache *s, void *obj)
 #define REV16(x) REV4(x), REV4((x) + 4), REV4((x) + 8), REV4((x) + 12)
 const uint8_t mm_bit_order[64] = { REV16(0), REV16(16), REV16(32), REV16(48) };
 
-static void quarantine(struct kmem_cache *s, struct slab *slab, const char *why);
+static void quarantine(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab *slab,
+		       const char *why);
+
+/* Frees that may have set their bit but not yet lowered the count: one per
+ * other CPU (each frees under its own lock). */
+#define FREES_IN_FLIGHT (NR_CPUS - 1u)
 
 /*
  * slab_reserve - fill the empty reservation *@res from @slab: the first
@@ -134,7 +140,7 @@ static bool slab_reserve(struct kmem_cache *s, struct kmem_cache_cpu *c, struct 
 	unsigned long bits, held;
 
 	for (k = 0; k < slab->fresh; k++, w = w + 1 < slab->fresh ? w + 1 : 0) {
-		bits = slab->bitmap[w];
+		bits = word_load(&slab->bitmap[w]);
 		if (bits)
 			goto take;
 	}
@@ -143,14 +149,15 @@ static bool slab_reserve(struct kmem_cache *s, struct kmem_cache_cpu *c, struct 
 	w = slab->fresh++;
 	bits = slab->bitmap[w] = word_mask(s, w);
 	if (!cache_slow_only(s))
-		slab->limit = slab_carved(s, slab);
+		WRITE_ONCE(slab->limit, slab_carved(s, slab));
 take:
 	n = count_bits(bits);
-	if (unlikely((bits & ~word_mask(s, w)) || slab->inuse + n > slab_carved(s, slab))) {
-		quarantine(s, slab, "pool's free bits disagree with its count");
+	if (unlikely((bits & ~word_mask(s, w)) ||
+		     READ_ONCE(slab->inuse) + n > slab_carved(s, slab) + FREES_IN_FLIGHT)) {
+		quarantine(s, c, slab, "pool's free bits disagree with its count");
 		return false;
 	}
-	slab->inuse += n;
+	(void)count_add(&slab->inuse, n);
 	slab->cursor = (uint8_t)w;
 	c->word = &slab->bitmap[w];
 	c->addr = c->base + (uintptr_t)w * BITS_PER_LONG * s->size + cache_red_left(s);
@@ -177,7 +184,7 @@ static struct slab *new_pool(struct kmem_cache *s)
 /* Give the memory of an empty (or quarantined, now empty) pool back; it is on no list. */
 static void discard_pool(struct kmem_cache *s, struct slab *slab)
 {
-	MM_BUG_ON(slab->inuse != 0 || slab->cache != s);
+	MM_BUG_ON(READ_ONCE(slab->inuse) != 0 || slab->cache != s);
 	if (slab_state(slab) == SLAB_QUARANTINED) {
 		s->nr_lost -= slab->lost;
 		s->nr_quarantined--;
@@ -198,22 +205,28 @@ static void pool_emptied(struct kmem_cache *s, struct slab *slab)
 	}
 }
 
-/* Give the reservation back to the active pool and let the pool go to the
- * list its fill says. Unlocked. Time: O(1). */
+/* Give the CPU part @c's reservation back to its active pool and let the pool
+ * go to the list its fill says. Under c's CPU lock and the shared lock.
+ * Time: O(1). */
 static void deactivate(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
 	struct slab *slab = c->slab;
-	unsigned int unused = count_bits(c->bits | c->held);
+	unsigned int unused = count_bits(c->bits | c->held), inuse;
 
 	c->bits = 0;
 	c->held = 0;
 	c->slab = NULL;
 	if (!slab)
 		return;
-	slab->inuse -= unused;
-	if (slab->inuse == 0) {
+	/* Other CPUs' frees may lower the count after this, but never to 0
+	 * nor from full without the shared lock (count_dec_inside()). */
+	inuse = count_add(&slab->inuse, -unused) - unused;
+	if (slab_state(slab) == SLAB_QUARANTINED) {
+		if (inuse == 0)
+			discard_pool(s, slab);
+	} else if (inuse == 0) {
 		pool_emptied(s, slab);
-	} else if (slab->inuse < s->objects) {
+	} else if (inuse < s->objects) {
 		set_slab_state(slab, SLAB_PARTIAL);
 		list_add_tail(&slab->list, &s->partial);
 	} else {
@@ -223,19 +236,21 @@ static void deactivate(struct kmem_cache *s, struct kmem_cache_cpu *c)
 
 /*
  * quarantine - the bits of @slab cannot be trusted: report it, hand nothing
- * out of it again, and count its free objects as lost. Unlocked.
+ * out of it again, and count its free objects as lost. When it is @c's
+ * active pool, @c drops it; another CPU's active pool is dropped at that
+ * CPU's next refill. Under the shared lock (and c's CPU lock).
  */
-static void quarantine(struct kmem_cache *s, struct slab *slab, const char *why)
+static void quarantine(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab *slab,
+		       const char *why)
 {
-	struct kmem_cache_cpu *c = this_cpu(s);
 	struct mm_report r;
-	unsigned int lost;
+	unsigned int lost, inuse;
 
 	mm_report_init(&r, MM_REPORT_CORRUPT, (void *)slab_base(slab), NULL, s, NULL);
 	r.detail = why;
 	mm_report_send(&r);
-	if (c->slab == slab) {
-		slab->inuse -= count_bits(c->bits | c->held);
+	if (c && c->slab == slab) {
+		(void)count_add(&slab->inuse, -count_bits(c->bits | c->held));
 		c->bits = 0;
 		c->held = 0;
 		c->slab = NULL;
@@ -244,20 +259,22 @@ static void quarantine(struct kmem_cache *s, struct slab *slab, const char *why)
 		if (slab_state(slab) == SLAB_EMPTY)
 			s->nr_empty--;
 	}
-	lost = slab_carved(s, slab) > slab->inuse ? slab_carved(s, slab) - slab->inuse : 0;
+	inuse = READ_ONCE(slab->inuse);
+	lost = slab_carved(s, slab) > inuse ? slab_carved(s, slab) - inuse : 0;
 	lost += s->objects - slab_carved(s, slab);
 	slab->lost = (uint16_t)lost;
 	s->nr_lost += slab->lost;
 	s->nr_quarantined++;
 	set_slab_state(slab, SLAB_QUARANTINED);
-	slab->limit = 0;
-	if (slab->inuse == 0)
+	WRITE_ONCE(slab->limit, 0);
+	if (inuse == 0 && !slab_is_active(s, slab))
 		discard_pool(s, slab);
 }
 
 /* The pool a cache allocates from next: the oldest partial one, else a kept
- * empty one, else a new one. NULL when out of pages. Unlocked. */
-static struct slab *take_pool(struct kmem_cache *s)
+ * empty one, else a new one. NULL when out of memory. Under cpu_lock(@cpu)
+ * and the shared lock. */
+static struct slab *take_pool(struct kmem_cache *s, unsigned int cpu)
 {
 	struct slab *slab;
 
@@ -270,7 +287,7 @@ static struct slab *take_pool(struct kmem_cache *s)
 		s->nr_empty--;
 	} else {
 		slab = new_pool(s);
-		if (!slab && slab_reclaim())
+		if (!slab && slab_reclaim(cpu))
 			slab = new_pool(s);
 	}
 	return slab;
@@ -285,12 +302,12 @@ static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigne
 {
 	struct slab *slab = c->slab;
 
-	if (slab && slab_reserve(s, c, slab, res))
+	if (slab && slab_state(slab) != SLAB_QUARANTINED && slab_reserve(s, c, slab, res))
 		return true;
 	if (c->slab)
 		deactivate(s, c);
 	for (;;) {
-		slab = take_pool(s);
+		slab = take_pool(s, (unsigned int)(c - s->cpu));
 		if (!slab)
 			return false;
 		set_slab_state(slab, SLAB_ACTIVE);
@@ -300,18 +317,19 @@ static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigne
 			return true;
 		/* A listed pool always has a free object: this one lied. */
 		if (c->slab == slab)
-			quarantine(s, slab, "pool on a list without a free object");
+			quarantine(s, c, slab, "pool on a list without a free object");
 	}
 }
 
 /*
  * slab_alloc_slow - everything the fast path leaves: an empty reservation,
  * caches that allocate here only (constructor, debug layer), fault
- * injection. Unlocked.
+ * injection. Under cpu_lock(@cpu) and the shared lock.
  */
-void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *caller)
+void *slab_alloc_slow(struct kmem_cache *s, unsigned int cpu, gfp_t gfp, size_t size,
+		      const void *caller)
 {
-	struct kmem_cache_cpu *c = this_cpu(s);
+	struct kmem_cache_cpu *c = cache_cpu(s, cpu);
 	unsigned long *res = cache_slow_only(s) ? &c->held : &c->bits;
 	unsigned int pos;
 	void *obj;
@@ -340,15 +358,18 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t size, const void *
 
 /*
  * slab_list_update - an object of @slab was freed: move the pool to the
- * list its fill now says. Unlocked. Time: O(1).
+ * list its fill now says. Under the shared lock (its state and list change
+ * only under it; other CPUs' frees may lower its count, but not to 0). Time: O(1).
  */
-void slab_list_update(struct kmem_cache *s, struct slab *slab)
+static void slab_list_update(struct kmem_cache *s, struct slab *slab)
 {
+	unsigned int inuse = READ_ONCE(slab->inuse);
+
 	switch (slab_state(slab)) {
 	case SLAB_FULL:
-		if (slab->inuse == 0) {
+		if (inuse == 0) {
 			pool_emptied(s, slab);
-		} else {
+		} else if (inuse < s->objects) {
 			/* At the tail: the pools that went partial first have had
 			 * the longest to gather free objects, so refills take those. */
 			set_slab_state(slab, SLAB_PARTIAL);
@@ -356,18 +377,31 @@ void slab_list_update(struct kmem_cache *s, struct slab *slab)
 		}
 		break;
 	case SLAB_PARTIAL:
-		if (slab->inuse == 0) {
+		if (inuse == 0) {
 			list_del(&slab->list);
 			pool_emptied(s, slab);
 		}
 		break;
 	case SLAB_QUARANTINED:
-		if (slab->inuse == 0)
+		if (inuse == 0 && !slab_is_active(s, slab))
 			discard_pool(s, slab);
 		break;
 	default: /* SLAB_ACTIVE stays; SLAB_EMPTY has nothing to free */
 		break;
 	}
+}
+
+/*
+ * slab_freed - the end of a fast free whose pool empties or was full: lower
+ * its count under the shared lock (nothing with one CPU) and move it to the
+ * list its fill says.
+ */
+void slab_freed(struct kmem_cache *s, struct slab *slab)
+{
+	shared_lock();
+	(void)count_add(&slab->inuse, -1u);
+	slab_list_update(s, slab);
+	shared_unlock();
 }
 
 /* Report a free of @obj, in @slab, that is not a live object's start. */
@@ -389,9 +423,11 @@ static void free_bad(struct kmem_cache *s, struct slab *slab, void *obj, const v
 
 /*
  * slab_free_slow - give @obj back to @slab of @s, with every check of the
- * fast path, the debug layer's and the change of list. Unlocked.
+ * fast path, the debug layer's and the change of list. Under cpu_lock(@cpu)
+ * and the shared lock.
  */
-void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, const void *caller)
+void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, unsigned int cpu,
+		    const void *caller)
 {
 	bool exact;
 	unsigned int idx = obj_index(s, obj, &exact);
@@ -401,16 +437,18 @@ void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, const vo
 		free_bad(s, slab, obj, caller);
 		return;
 	}
-	if (unlikely(slab->inuse == 0)) {
-		quarantine(s, slab, "free of a live object of a pool that counts none");
+	if (unlikely(READ_ONCE(slab->inuse) == 0)) {
+		quarantine(s, cache_cpu(s, cpu), slab,
+			   "free of a live object of a pool that counts none");
 		return;
 	}
 	if (cache_debug(s) && !debug_free(s, obj, caller))
 		return;
 	vg_free(obj);
-	slab_obj_set(s, slab, idx, true);
-	slab->inuse--;
-	this_cpu(s)->nr_frees++;
+	word_test_and_set(&slab->bitmap[idx / BITS_PER_LONG],
+			  obj_bit(s, idx % (unsigned int)BITS_PER_LONG));
+	(void)count_add(&slab->inuse, -1u);
+	counter_inc(&cache_cpu(s, cpu)->nr_frees);
 	slab_list_update(s, slab);
 }
 
@@ -647,17 +685,21 @@ bool slab_restart(void)
 struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align,
 				     slab_flags_t flags, void (*ctor)(void *))
 {
-	struct kmem_cache *s;
+	struct kmem_cache *s = NULL;
+	unsigned int cpu;
 
 	if (!name || !cache_fits(size, align, flags, ctor != NULL))
 		return NULL;
-	mm_lock();
+	cpu = cpu_lock();
+	shared_lock();
 	slab_up();
-	s = slab_is_up ? slab_alloc_slow(&mm_state->boot, GFP_KERNEL, sizeof(*s), _RET_IP_) : NULL;
+	if (slab_is_up)
+		s = slab_alloc_slow(&mm_state->boot, cpu, GFP_KERNEL, sizeof(*s), _RET_IP_);
 	if (s)
 		kmem_cache_setup(s, name, size, align, flags & ~(SLAB_KMALLOC | SLAB_INTERNAL),
 				 ctor);
-	mm_unlock();
+	shared_unlock();
+	cpu_unlock(cpu);
 	return s;
 }
 
@@ -671,27 +713,55 @@ static bool cache_is_live(const struct kmem_cache *s)
 	       s->magic == CACHE_MAGIC;
 }
 
+/*
+ * Drain every CPU's part of @s: their reservations back to their active
+ * pools, which go to the lists their fill says. Takes each CPU's lock in
+ * turn, then the shared one: the caller holds neither.
+ */
+static void cache_drain(struct kmem_cache *s)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu)
+	{
+		cpu_lock_of(cpu);
+		shared_lock();
+		deactivate(s, cache_cpu(s, cpu));
+		shared_unlock();
+		cpu_unlock(cpu);
+	}
+}
+
 void kmem_cache_destroy(struct kmem_cache *s)
 {
 	struct mm_report r;
+	unsigned int cpu;
+	bool live;
 
 	if (!s)
 		return;
 	mm_lock();
-	if (!cache_is_live(s)) {
+	live = cache_is_live(s);
+	mm_unlock();
+	if (live)
+		cache_drain(s);
+	cpu = cpu_lock();
+	shared_lock();
+	if (!live || !cache_is_live(s)) {
 		mm_report_init(&r, MM_REPORT_DOUBLE_FREE, s, NULL, NULL, _RET_IP_);
 		r.detail = "kmem_cache_destroy() of a cache that does not exist (destroyed?)";
 		mm_report_send(&r);
 	} else if (cache_nr_active(s)) {
 		mm_report(MM_REPORT_CACHE_BUSY, s, NULL, s, _RET_IP_);
 	} else {
-		__kmem_cache_shrink(s);
+		__kmem_cache_shrink(s, cpu);
 		MM_BUG_ON(s->nr_pools != s->nr_quarantined || !list_empty(&s->partial));
 		list_del(&s->list);
 		s->magic = 0;
-		slab_free_slow(&mm_state->boot, virt_to_slab(s), s, _RET_IP_);
+		slab_free_slow(&mm_state->boot, virt_to_slab(s), s, cpu, _RET_IP_);
 	}
-	mm_unlock();
+	shared_unlock();
+	cpu_unlock(cpu);
 }
 
 const char *kmem_cache_name(const struct kmem_cache *s)
@@ -707,11 +777,13 @@ size_t kmem_cache_size(const struct kmem_cache *s)
 static __attribute__((noinline)) void *kmem_cache_alloc_slow(struct kmem_cache *s, gfp_t gfp,
 							     const void *caller)
 {
+	unsigned int cpu = cpu_lock();
 	void *obj;
 
-	mm_lock();
-	obj = slab_alloc_slow(s, gfp, s->object_size, caller);
-	mm_unlock();
+	shared_lock();
+	obj = slab_alloc_slow(s, cpu, gfp, s->object_size, caller);
+	shared_unlock();
+	cpu_unlock(cpu);
 	if (obj && (gfp & __GFP_ZERO))
 		mm_memset(obj, 0, s->object_size);
 	return obj;
@@ -719,17 +791,17 @@ static __attribute__((noinline)) void *kmem_cache_alloc_slow(struct kmem_cache *
 
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
+	unsigned int cpu = cpu_lock();
 	void *obj;
 
-	mm_lock();
-	if (likely(slab_alloc_ready(s))) {
-		obj = slab_alloc_fast(s);
-		mm_unlock();
+	if (likely(slab_alloc_ready(s, cpu))) {
+		obj = slab_alloc_fast(s, cpu);
+		cpu_unlock(cpu);
 		if (unlikely(gfp & __GFP_ZERO))
 			mm_memset(obj, 0, s->object_size);
 		return obj;
 	}
-	mm_unlock();
+	cpu_unlock(cpu);
 	return kmem_cache_alloc_slow(s, gfp, _RET_IP_);
 }
 
@@ -742,45 +814,48 @@ static __attribute__((noinline)) void kmem_cache_free_slow(struct kmem_cache *s,
 							   const void *caller)
 {
 	struct mm_block b;
+	unsigned int cpu;
 
 	if (!obj)
 		return;
-	mm_lock();
+	cpu = cpu_lock();
+	shared_lock();
 	mm_lookup(obj, &b);
 	if (b.kind != BLOCK_OBJECT)
 		mm_report(MM_REPORT_FOREIGN_FREE, obj, NULL, s, caller);
 	else if (b.cache != s)
 		mm_report(MM_REPORT_WRONG_CACHE, obj, NULL, b.cache, caller);
 	else
-		slab_free_slow(s, b.slab, obj, caller);
-	mm_unlock();
+		slab_free_slow(s, b.slab, obj, cpu, caller);
+	shared_unlock();
+	cpu_unlock(cpu);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	struct slab *slab;
+	unsigned int cpu = cpu_lock();
+	struct slab *slab = virt_to_slab_fast(obj);
 
-	mm_lock();
-	slab = virt_to_slab_fast(obj);
-	if (likely(slab->cache == s) && likely(slab_free_fast(s, slab, obj))) {
-		mm_unlock();
+	if (likely(slab->cache == s) && likely(slab_free_fast(s, slab, obj, cpu))) {
+		cpu_unlock(cpu);
 		return;
 	}
-	mm_unlock();
+	cpu_unlock(cpu);
 	kmem_cache_free_slow(s, obj, _RET_IP_);
 }
 
 /**
- * __kmem_cache_shrink - give the reservation back and every empty pool of @s
- * to the page allocator. Unlocked.
+ * __kmem_cache_shrink - give @cpu's reservation of @s back and every empty
+ * pool of @s to the memory under the pools. Under cpu_lock(@cpu) and the
+ * shared lock (other CPUs' active pools stay theirs).
  * Return: the number of pools given back.
  */
-int __kmem_cache_shrink(struct kmem_cache *s)
+int __kmem_cache_shrink(struct kmem_cache *s, unsigned int cpu)
 {
 	unsigned int before = s->nr_pools;
 	struct slab *slab;
 
-	deactivate(s, this_cpu(s));
+	deactivate(s, cache_cpu(s, cpu));
 	while (!list_empty(&s->empty)) {
 		slab = container_of(s->empty.next, struct slab, list);
 		list_del(&slab->list);
@@ -791,36 +866,72 @@ int __kmem_cache_shrink(struct kmem_cache *s)
 }
 
 /**
- * slab_reclaim - give back the empty pools of every cache. Unlocked.
+ * slab_reclaim - give back the empty pools of every cache, and @cpu's
+ * reservations. Under cpu_lock(@cpu) and the shared lock.
  *
- * Called when the page allocator has nothing left, before an allocation is
- * allowed to fail: pools kept for reuse never cost a failed allocation.
- * Return: whether any pages were given back.
+ * Called when the memory under the pools has nothing left, before an
+ * allocation is allowed to fail: pools kept for reuse never cost a failed
+ * allocation.
+ * Return: whether any pools were given back.
  */
-bool slab_reclaim(void)
+bool slab_reclaim(unsigned int cpu)
 {
 	struct kmem_cache *s;
 	int n = 0;
 
 	if (slab_is_up)
 		for_each_cache(s)
-			n += __kmem_cache_shrink(s);
+			n += __kmem_cache_shrink(s, cpu);
 	return n > 0;
 }
 
 int kmem_cache_shrink(struct kmem_cache *s)
 {
+	unsigned int cpu;
 	int n;
 
-	mm_lock();
-	n = __kmem_cache_shrink(s);
-	mm_unlock();
+	cache_drain(s);
+	cpu = cpu_lock();
+	shared_lock();
+	n = __kmem_cache_shrink(s, cpu);
+	shared_unlock();
+	cpu_unlock(cpu);
 	return n;
 }
 
+static void mm_cpu_drain_all(void);
+
 void mm_shrink(void)
 {
-	mm_lock();
-	slab_reclaim();
-	mm_unlock();
+	unsigned int cpu;
+
+	mm_cpu_drain_all();
+	cpu = cpu_lock();
+	shared_lock();
+	slab_reclaim(cpu);
+	shared_unlock();
+	cpu_unlock(cpu);
+}
+
+void mm_cpu_drain(unsigned int cpu)
+{
+	struct kmem_cache *s;
+
+	if (cpu >= NR_CPUS)
+		return;
+	cpu_lock_of(cpu);
+	shared_lock();
+	if (slab_is_up)
+		for_each_cache(s)
+			deactivate(s, cache_cpu(s, cpu));
+	shared_unlock();
+	cpu_unlock(cpu);
+}
+
+/* Drain every CPU in turn. */
+static void mm_cpu_drain_all(void)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu) mm_cpu_drain(cpu);
 }

@@ -46,8 +46,8 @@ static inline void *reservation_pop(struct kmem_cache *s, struct kmem_cache_cpu 
 	unsigned int b = lowest_bit(bits);
 
 	*res = bits & (bits - 1);
-	*c->word &= ~(1ul << b);
-	c->nr_allocs++;
+	word_and(c->word, ~(1ul << b));
+	counter_inc(&c->nr_allocs);
 	return (void *)(c->addr + (unsigned long)bit_obj(s, b) * s->size);
 }
 
@@ -57,17 +57,18 @@ static inline void *reservation_pop(struct kmem_cache *s, struct kmem_cache_cpu 
  * slow path does everything: refill, new pool, caches that allocate in the
  * slow path alone, exhaustion. Unlocked.
  */
-static inline bool slab_alloc_ready(struct kmem_cache *s)
+static inline bool slab_alloc_ready(struct kmem_cache *s, unsigned int cpu)
 {
 	if (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown))
 		return false;
-	return this_cpu(s)->bits != 0;
+	return cache_cpu(s, cpu)->bits != 0;
 }
 
 /* slab_alloc_fast - an object of @s, when slab_alloc_ready(). Unlocked. */
-static inline void *slab_alloc_fast(struct kmem_cache *s)
+static inline void *slab_alloc_fast(struct kmem_cache *s, unsigned int cpu)
 {
-	void *obj = reservation_pop(s, this_cpu(s), &this_cpu(s)->bits);
+	struct kmem_cache_cpu *c = cache_cpu(s, cpu);
+	void *obj = reservation_pop(s, c, &c->bits);
 
 	vg_alloc(obj, s->size, false);
 	return obj;
@@ -90,29 +91,26 @@ static inline struct slab *virt_to_slab_fast(const void *p)
 
 /*
  * slab_free_fast - give @obj back to pool @slab of cache @s, or return false
- * for the slow path to check and report (nothing changed). A pool that
- * empties, or was full, moves list out of line (slab_list_update()).
- * Unlocked.
+ * for the slow path to check and report (nothing changed: a double free's
+ * bit was set already). A pool that empties, or was full, changes list out
+ * of line (slab_freed()). The pool may be another CPU's active one: its bit
+ * changes atomically, then its count, so the count is never below what is
+ * handed out. Called under cpu_lock(@cpu).
  */
-static inline bool slab_free_fast(struct kmem_cache *s, struct slab *slab, const void *obj)
+static inline bool slab_free_fast(struct kmem_cache *s, struct slab *slab, const void *obj,
+				  unsigned int cpu)
 {
 	uintptr_t i = obj_start_index(s, (uintptr_t)obj);
-	unsigned long *word, old;
-	unsigned int bit, inuse;
 
-	if (unlikely(i >= slab->limit))
+	if (unlikely(i >= READ_ONCE(slab->limit)))
 		return false;
-	word = &slab->bitmap[i / BITS_PER_LONG];
-	bit = obj_bit(s, (unsigned int)(i % BITS_PER_LONG));
-	old = *word;
-	if (unlikely((old >> bit) & 1))
+	if (unlikely(word_test_and_set(&slab->bitmap[i / BITS_PER_LONG],
+				       obj_bit(s, (unsigned int)(i % BITS_PER_LONG)))))
 		return false;
 	vg_free(obj);
-	*word = old | (1ul << bit);
-	inuse = slab->inuse--;
-	this_cpu(s)->nr_frees++;
-	if (unlikely(inuse - 2u >= s->objects_less_2))
-		slab_list_update(s, slab); /* it empties, or it was full */
+	if (unlikely(!count_dec_inside(&slab->inuse, s->objects_less_2)))
+		slab_freed(s, slab); /* it empties, or it was full */
+	counter_inc(&cache_cpu(s, cpu)->nr_frees);
 	return true;
 }
 

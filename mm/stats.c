@@ -193,14 +193,42 @@ static void heapmap_row(const struct mm_region *r, size_t first, size_t n, char 
 
 /* ---- figures ------------------------------------------------------------------------ */
 
-/* Pools with an object handed out (objects the cache holds do not count). */
+/* Pools with an object handed out (objects the CPUs hold do not count). */
 static unsigned long cache_active_pools(const struct kmem_cache *s)
 {
-	const struct kmem_cache_cpu *c = &s->cpu;
 	unsigned long n = s->nr_pools - s->nr_empty;
+	unsigned int cpu;
 
-	if (c->slab && c->slab->inuse == count_bits(c->bits | c->held))
-		n--;
+	for_each_cpu(cpu)
+	{
+		const struct slab *slab = s->cpu[cpu].slab;
+
+		if (slab && slab->inuse == slab_held(s, slab))
+			n--; /* counted once per CPU that holds it: never twice */
+	}
+	return n;
+}
+
+/* Allocations and frees on every CPU. */
+static void cache_counts(const struct kmem_cache *s, unsigned long *allocs, unsigned long *frees)
+{
+	unsigned int cpu;
+
+	*allocs = *frees = 0;
+	for_each_cpu(cpu)
+	{
+		*allocs += s->cpu[cpu].nr_allocs;
+		*frees += s->cpu[cpu].nr_frees;
+	}
+}
+
+/* Objects the CPUs hold for handing out, in every pool of @s. */
+static unsigned long cache_held(const struct kmem_cache *s)
+{
+	unsigned long n = 0;
+	unsigned int cpu;
+
+	for_each_cpu(cpu) n += count_bits(s->cpu[cpu].bits | s->cpu[cpu].held);
 	return n;
 }
 
@@ -215,8 +243,7 @@ static void __get_cache_stats(const struct kmem_cache *s, struct mm_cache_stats 
 	st->total_objs = (unsigned long)s->nr_pools * s->objects;
 	st->active_pools = cache_active_pools(s);
 	st->total_pools = s->nr_pools;
-	st->nr_allocs = s->cpu.nr_allocs;
-	st->nr_frees = s->cpu.nr_frees;
+	cache_counts(s, &st->nr_allocs, &st->nr_frees);
 	st->nr_failures = s->nr_failures;
 	st->peak_active_objs = s->peak_active;
 	st->lost_objs = s->nr_lost;
@@ -228,7 +255,7 @@ bool mm_get_cache_stats(unsigned int index, struct mm_cache_stats *st)
 	struct kmem_cache *s;
 	bool found = false;
 
-	mm_lock();
+	mm_lock_all();
 	if (slab_is_up) {
 		for_each_cache(s) {
 			if (index-- == 0) {
@@ -238,17 +265,18 @@ bool mm_get_cache_stats(unsigned int index, struct mm_cache_stats *st)
 			}
 		}
 	}
-	mm_unlock();
+	mm_unlock_all();
 	return found;
 }
 
 void mm_get_stats(struct mm_stats *st)
 {
+	unsigned long allocs, frees;
 	struct kmem_cache *s;
 	unsigned int i;
 
 	mm_memset(st, 0, sizeof(*st));
-	mm_lock();
+	mm_lock_all();
 	region_stats(st);
 	st->meta_bytes = st->region_bytes - st->total_bytes;
 	st->used_bytes = st->total_bytes - st->free_bytes;
@@ -268,8 +296,9 @@ void mm_get_stats(struct mm_stats *st)
 			st->live_requested_bytes +=
 				cache_nr_active(s) *
 				((s->flags & SLAB_KMALLOC) ? kmem_cache_size(s) : s->object_size);
-			st->nr_allocs += s->cpu.nr_allocs;
-			st->nr_frees += s->cpu.nr_frees;
+			cache_counts(s, &allocs, &frees);
+			st->nr_allocs += allocs;
+			st->nr_frees += frees;
 			st->nr_failures += s->nr_failures;
 			st->lost_bytes += (size_t)s->nr_lost * s->size;
 			st->nr_quarantined += s->nr_quarantined;
@@ -280,20 +309,19 @@ void mm_get_stats(struct mm_stats *st)
 		st->nr_reports_by_kind[i] = mm_nr_reports[i];
 		st->nr_reports += mm_nr_reports[i];
 	}
-	mm_unlock();
+	mm_unlock_all();
 }
 
 void mm_reset_peak(void)
 {
 	struct kmem_cache *s;
 
-	mm_lock();
+	mm_lock_all();
 	mm_page_counters.peak_used = mm_page_counters.used;
 	if (slab_is_up)
 		for_each_cache(s)
-			s->peak_active = cache_nr_active(s) +
-					 (unsigned long)count_bits(s->cpu.bits | s->cpu.held);
-	mm_unlock();
+			s->peak_active = cache_nr_active(s) + cache_held(s);
+	mm_unlock_all();
 }
 
 /* ---- printing ------------------------------------------------------------------------- */
@@ -509,12 +537,12 @@ void mm_print_heapmap(const struct mm_printer *p)
 			n = meta + nr_pages - i;
 			if (n > HEAPMAP_COLUMNS)
 				n = HEAPMAP_COLUMNS;
-			mm_lock();
+			mm_lock_all();
 			for (col = 0; col < n && i + col < meta; col++)
 				row[col] = 'm';
 			if (col < n)
 				heapmap_row(&mm_regions[ri], i + col - meta, n - col, row + col);
-			mm_unlock();
+			mm_unlock_all();
 			pr_num(p,
 			       i < meta ? start + (i << PAGE_SHIFT)
 					: base + ((i - meta) << PAGE_SHIFT),

@@ -54,12 +54,19 @@ static bool cache_known(const struct kmem_cache *s)
 	return false;
 }
 
-/* Objects the cache holds for handing out from @slab (its reservation). */
+/* Objects the CPUs hold for handing out from @slab (their reservations). */
 static unsigned int slab_reserved(const struct kmem_cache *s, const struct slab *slab)
 {
-	if (s->cpu.slab != slab)
-		return 0;
-	return (unsigned int)count_bits(s->cpu.bits | s->cpu.held);
+	return slab_held(s, slab);
+}
+
+/* How many CPUs have @slab as their active pool of @s: at most one. */
+static unsigned int cpus_with(const struct kmem_cache *s, const struct slab *slab)
+{
+	unsigned int cpu, n = 0;
+
+	for_each_cpu(cpu) n += s->cpu[cpu].slab == slab;
+	return n;
 }
 
 /* Check a pool's header, bits and count; in debug caches every object's patterns. */
@@ -366,9 +373,8 @@ static void count_pool(struct slab *slab, void *ctx)
 static void check_cache(struct kmem_cache *s)
 {
 	unsigned long pools, quarantined, live, partial, empty;
-	const struct kmem_cache_cpu *c = &s->cpu;
-
 	struct pool_count count = { s, 0, 0, 0 };
+	unsigned int cpu;
 
 	for_each_pool(count_pool, &count);
 	pools = count.pools;
@@ -378,13 +384,21 @@ static void check_cache(struct kmem_cache *s)
 		corrupt(s, s, "cache's pool count disagrees with its pools");
 	if (live != cache_nr_active(s))
 		corrupt(s, s, "cache's live object count disagrees with its pools");
-	if (c->slab && (c->slab->cache != s || slab_state(c->slab) != SLAB_ACTIVE))
-		corrupt(c->slab, s, "active pool is not the cache's");
-	if (!c->slab && (c->bits | c->held))
-		corrupt(s, s, "reservation without an active pool");
-	if (c->slab && (c->bits | c->held) &&
-	    (c->word < c->slab->bitmap || c->word >= c->slab->bitmap + c->slab->fresh))
-		corrupt(s, s, "reservation of a word outside the active pool");
+	for_each_cpu(cpu)
+	{
+		const struct kmem_cache_cpu *c = &s->cpu[cpu];
+
+		if (c->slab && (c->slab->cache != s || (slab_state(c->slab) != SLAB_ACTIVE &&
+							slab_state(c->slab) != SLAB_QUARANTINED)))
+			corrupt(c->slab, s, "active pool is not the cache's");
+		if (!c->slab && (c->bits | c->held))
+			corrupt(s, s, "reservation without an active pool");
+		if (c->slab && (c->bits | c->held) &&
+		    (c->word < c->slab->bitmap || c->word >= c->slab->bitmap + c->slab->fresh))
+			corrupt(s, s, "reservation of a word outside the active pool");
+		if (c->slab && cpus_with(s, c->slab) > 1)
+			corrupt(c->slab, s, "a pool active on several CPUs");
+	}
 	check_list(s, &s->partial, SLAB_PARTIAL, &partial);
 	check_list(s, &s->empty, SLAB_EMPTY, &empty);
 	if (empty != s->nr_empty)
@@ -395,12 +409,12 @@ int mm_validate(void)
 {
 	struct kmem_cache *s;
 
-	mm_lock();
+	mm_lock_all();
 	problems = 0;
 	validate_regions();
 	if (slab_is_up)
 		for_each_cache(s)
 			check_cache(s);
-	mm_unlock();
+	mm_unlock_all();
 	return (int)problems;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/run-tests.sh - everything `make test` runs, in order, with one total.
 #
-# Stages: host unit tests (Criterion), library checks (freestanding symbols,
-# formatting, static analysis), boot tests on the QEMU boards. Every stage
+# Stages: host unit tests (Criterion) in several builds, ThreadSanitizer
+# runs, library checks (freestanding symbols, formatting, static analysis),
+# fuzzing, valgrind, the C library glue, boot tests on the QEMU boards. Every stage
 # runs even when an earlier one failed; the last line is the total as
 # "N passed, N failed" and the exit status is non-zero if anything failed.
 set -uo pipefail
@@ -73,6 +74,14 @@ criterion_stage unit-64-asan-ubsan make --no-print-directory -f tests/Makefile B
 	OUT=build/tests/unit64-san SANITIZE="$SAN" run
 criterion_stage unit-64-debug-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
 	OUT=build/tests/unit64-debug-san MM_CONFIG=-DCONFIG_MM_DEBUG=1 SANITIZE="$SAN" run
+# Several CPUs: per-CPU caches and cross-CPU frees (test_smp.c churns on four).
+criterion_stage unit-64-smp make --no-print-directory -f tests/Makefile BITS=64 \
+	OUT=build/tests/unit64-smp MM_CONFIG=-DCONFIG_MM_NR_CPUS=4 run
+# No page allocator: pools and large blocks cut from the region (static mode).
+criterion_stage unit-64-static-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
+	OUT=build/tests/unit64-static-san MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0 SANITIZE="$SAN" run
+plain_stage tsan-smp make --no-print-directory -f tests/tsan/Makefile NR_CPUS=4 run
+plain_stage tsan-one-cpu make --no-print-directory -f tests/tsan/Makefile NR_CPUS=1 run
 plain_stage checks scripts/check-tree.sh
 plain_stage fuzz tests/fuzz/run.sh 30
 plain_stage valgrind tests/valgrind/run.sh

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/unit/helpers.h - what every host unit test shares: a recorded report
- * hook, a trapping bug hook, and a heap to give the allocator.
+ * hook, a trapping bug hook, a counting lock, a CPU number per thread, and a
+ * heap to give the allocator.
  */
 #ifndef TESTS_HELPERS_H
 #define TESTS_HELPERS_H
@@ -14,6 +15,12 @@
 /* Every report seen by mm_port_report() in this test process, in order. */
 extern struct mm_report recorded_reports[MAX_RECORDED_REPORTS];
 extern unsigned int nr_recorded_reports;
+
+/* Calls of mm_port_lock() and mm_port_unlock() so far (a mutex). */
+extern unsigned long nr_lock_calls, nr_unlock_calls;
+
+/* The CPU this thread says it is (mm_port_cpu_id()): 0 unless set. */
+extern __thread unsigned int test_cpu;
 
 /* How many recorded reports are of @kind. */
 unsigned int count_reports(enum mm_report_kind kind);

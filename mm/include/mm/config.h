@@ -137,19 +137,35 @@
 #endif
 
 /*
- * 1: free-list links are stored XOR-ed with a per-cache secret and their own
- * address, and a decoded link that leaves its pool is reported. Costs two
- * XORs and a compare per allocation.
+ * CPUs that allocate at the same time (harts; threads on Linux, through the
+ * LD_PRELOAD library's slots). 1: one CPU, every call between
+ * mm_port_lock() and mm_port_unlock() as above, nothing per CPU. More: each
+ * CPU allocates from and frees through its own part of every cache
+ * (mm_port_cpu_id()) with only its own interrupts masked and its own
+ * spinlock held; pool bits and counts change with atomic operations, and
+ * only the shared lists, pools and regions take mm_port_lock(). Needs
+ * CONFIG_MM_LOCKING.
+ */
+#ifndef CONFIG_MM_NR_CPUS
+#define CONFIG_MM_NR_CPUS 1
+#endif
+
+/*
+ * 1: the hardening that costs time is on by default: CONFIG_MM_RANDOM. What
+ * costs nothing is on in every build: free bits and headers no object's
+ * overflow reaches (page allocator), check words on runs, every double free
+ * caught (mm/slab.c, mm/runs.c).
  */
 #ifndef CONFIG_MM_HARDENED
 #define CONFIG_MM_HARDENED 1
 #endif
 
 /*
- * 1: new pools hand out their objects in a random order (seeded through
- * mm_port_random()), so an overflow cannot count on what lies next to its
- * object. Costs a shuffle of the whole pool when the pool is taken (O(objects)
- * instead of O(1)); nothing on the fast path. Default: on with CONFIG_MM_HARDENED.
+ * 1: pools hand out their objects in an order drawn per cache (seeded through
+ * mm_port_random(); mm/internal.h: obj_bit()), never two neighbours one after
+ * the other, so an overflow cannot count on what lies next to its object.
+ * Costs a table look-up on each allocation and free, nothing per pool.
+ * Default: on with CONFIG_MM_HARDENED.
  */
 #ifndef CONFIG_MM_RANDOM
 #define CONFIG_MM_RANDOM CONFIG_MM_HARDENED

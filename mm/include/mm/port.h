@@ -15,8 +15,11 @@
  * mm_port_lock - enter the allocator's critical section.
  *
  * Called on entry to every public bareslab call that touches allocator state
- * (only when CONFIG_MM_LOCKING is 1). A bare-metal port masks interrupts here;
- * a hosted port takes a mutex. Calls never nest. Default: does nothing.
+ * (only when CONFIG_MM_LOCKING is 1); with CONFIG_MM_NR_CPUS > 1 only by
+ * those that touch what the CPUs share (lists, pools, regions), with a CPU's
+ * own spinlock held. A bare-metal port masks interrupts here (and, with
+ * several CPUs, takes a spinlock); a hosted port takes a mutex. Calls never
+ * nest. Default: does nothing.
  */
 void mm_port_lock(void);
 
@@ -24,6 +27,33 @@ void mm_port_lock(void);
  * mm_port_unlock - leave the critical section entered by mm_port_lock().
  */
 void mm_port_unlock(void);
+
+/**
+ * mm_port_cpu_id - the CPU the caller runs on: 0 to CONFIG_MM_NR_CPUS - 1.
+ *
+ * Called only when CONFIG_MM_NR_CPUS > 1, with the caller's interrupts masked
+ * (mm_port_irq_save()), at the start of every allocation and free: it picks
+ * the part of each cache the call uses; a number out of range is a bug
+ * (mm_port_bug()). It must not change while interrupts stay masked. Two
+ * callers may share a number (threads that share a slot): that part's
+ * spinlock keeps them apart. A bare-metal port returns its hart or core
+ * number (mhartid); a hosted one a slot per thread. Default: 0.
+ */
+unsigned int mm_port_cpu_id(void);
+
+/**
+ * mm_port_irq_save - mask this CPU's interrupts; return what to restore.
+ *
+ * Called only when CONFIG_MM_NR_CPUS > 1, around the fast paths, which then
+ * take only a spinlock of this CPU's own: an interrupt handler that
+ * allocates must not spin on a lock its own CPU holds. Default: nothing, 0.
+ */
+unsigned long mm_port_irq_save(void);
+
+/**
+ * mm_port_irq_restore - undo mm_port_irq_save(); @flags is what it returned.
+ */
+void mm_port_irq_restore(unsigned long flags);
 
 /**
  * mm_port_random - a value that an attacker cannot easily guess.

@@ -144,6 +144,17 @@ int kmem_cache_shrink(struct kmem_cache *s);
 void mm_shrink(void);
 
 /**
+ * mm_cpu_drain - give back everything CPU @cpu holds in every cache: its
+ * reservations, and its active pools to the lists their fill says.
+ * @cpu: 0 to CONFIG_MM_NR_CPUS - 1; others are ignored.
+ *
+ * For a CPU (or a thread's slot, on Linux) that stops allocating for good:
+ * what it held goes back to every other CPU. Nothing else changes.
+ * Context: any CPU, not inside a bareslab call. Time: O(caches).
+ */
+void mm_cpu_drain(unsigned int cpu);
+
+/**
  * kmalloc - allocate @size bytes.
  * @size: bytes wanted; 0 returns ZERO_SIZE_PTR.
  * @gfp: GFP_KERNEL or GFP_ATOMIC, optionally __GFP_ZERO.
