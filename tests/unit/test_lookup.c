@@ -4,7 +4,8 @@
  * allocator, which the free fast path (mm/slab_fast.h) and mm/lookup.c
  * classify: late double frees, forged values written into freed objects,
  * one-byte overflows into free neighbours, kfree() of a cache handle, a second
- * kmem_cache_destroy(), krealloc() of a freed block.
+ * kmem_cache_destroy(), krealloc() of a freed block; and a white-box proof
+ * that every plain free takes the fast path (one lock call).
  *
  * Each test commits one misuse and checks the exact report (kind, count and
  * address), that every block handed out afterwards is where it may be (an
@@ -27,6 +28,7 @@
 
 #define HEAP_SIZE (4u << 20)
 #define NO_DEBUG (!CONFIG_MM_DEBUG)
+#define NO_LOCKING (!CONFIG_MM_LOCKING)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- the live map ------------------------------------------------------------------ */
@@ -989,4 +991,146 @@ Test(lookup_debug, writes_into_freed_objects_are_exactly_the_poison_reports, .di
 		cr_assert_eq(seen, 1, "object %p written after free: %u reports", written[i], seen);
 	}
 	cr_assert_eq(mm_validate(), 0, "the patterns were rewritten");
+}
+
+/* ---- every plain free takes the fast path (white box: lock calls) --------------------- */
+
+/* The tests' port lock counts its calls (the default in mm/port.c does nothing). */
+static unsigned long nr_lock_calls, nr_unlock_calls;
+
+void mm_port_lock(void)
+{
+	nr_lock_calls++;
+}
+
+void mm_port_unlock(void)
+{
+	nr_unlock_calls++;
+}
+
+enum free_order {
+	FREE_LIFO,
+	FREE_FIFO,
+	FREE_RANDOM,
+};
+
+/* Free @n blocks of @p in @order through kfree() (@s NULL) or kmem_cache_free();
+ * each free must make @locks lock calls and as many unlock calls. */
+static void free_counting(struct kmem_cache *s, void **p, unsigned int n, enum free_order order,
+			  unsigned long locks)
+{
+	unsigned int i, j;
+	void *t;
+
+	if (order == FREE_RANDOM) {
+		for (i = n - 1; i > 0; i--) {
+			j = rnd_below(i + 1);
+			t = p[i];
+			p[i] = p[j];
+			p[j] = t;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		void *q = p[order == FREE_LIFO ? n - 1 - i : i];
+		unsigned long l = nr_lock_calls, u = nr_unlock_calls;
+
+		if (s)
+			kmem_cache_free(s, q);
+		else
+			kfree(q);
+		cr_assert_eq(nr_lock_calls - l, locks, "free %u of %p (order %d): %lu lock calls",
+			     i, q, order, nr_lock_calls - l);
+		cr_assert_eq(nr_unlock_calls - u, locks);
+	}
+}
+
+/* Fill more than two pools of the cache of @size (or of @s), then free in each order. */
+static void free_every_way(struct kmem_cache *s, size_t size, unsigned long locks)
+{
+	static void *p[2 * PAGE_SIZE / MM_MIN_ALIGN + 1];
+	struct kmem_cache *c;
+	enum free_order order;
+	unsigned int i, n;
+
+	for (order = FREE_LIFO; order <= FREE_RANDOM; order++) {
+		p[0] = s ? kmem_cache_alloc(s, GFP_KERNEL) : kmalloc(size, GFP_KERNEL);
+		c = cache_of(p[0]);
+		n = 2 * c->objects + 1;
+		cr_assert_leq(n, ARRAY_SIZE(p));
+		for (i = 1; i < n; i++) {
+			p[i] = s ? kmem_cache_alloc(s, GFP_KERNEL) : kmalloc(size, GFP_KERNEL);
+			assert_object_of(c, p[i]);
+		}
+		cr_assert_geq(c->nr_pools, 3, "%s: %u objects in %u pools", c->name, n,
+			      c->nr_pools);
+		free_counting(s, p, n, order, locks);
+		cr_assert_eq(cache_nr_active(c), 0);
+	}
+}
+
+Test(lookup, every_kfree_of_every_class_takes_the_fast_path, .disabled = NO_LOCKING)
+{
+	size_t size;
+	unsigned int classes = 0;
+
+	rng = 0x5eed;
+	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		void *p = kmalloc(size, GFP_KERNEL);
+		struct kmem_cache *c = cache_of(p);
+
+		kfree(p);
+		cr_assert(!cache_slow_only(c), "%s frees in the slow path only", c->name);
+		free_every_way(NULL, size, 1);
+		classes++;
+		size = c->object_size; /* the next size is the next class */
+	}
+	/* Linear ones to 128 bytes, four per doubling to a page, then whole pages. */
+	cr_assert_eq(classes, 128 / MM_MIN_ALIGN + 4 * (PAGE_SHIFT - 7) +
+				      KMALLOC_MAX_CACHE_SIZE / PAGE_SIZE - 1);
+	cr_assert_eq(nr_recorded_reports, 0);
+	cr_assert_eq(mm_validate(), 0);
+}
+
+Test(lookup, every_kmem_cache_free_takes_the_fast_path, .disabled = NO_LOCKING)
+{
+	static const size_t sizes[] = { 1, 24, 100, 200, 700, 3000 };
+	static const size_t aligns[] = { 0, 64, 256 };
+	unsigned int i, j;
+
+	rng = 0xcafe;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (j = 0; j < ARRAY_SIZE(aligns); j++) {
+			struct kmem_cache *s =
+				kmem_cache_create("fast", sizes[i], aligns[j], 0, NULL);
+
+			free_every_way(s, 0, 1);
+			kmem_cache_destroy(s);
+		}
+	}
+	cr_assert_eq(nr_recorded_reports, 0);
+	cr_assert_eq(mm_validate(), 0);
+}
+
+static void construct(void *p)
+{
+	memset(p, 0x3c, 32);
+}
+
+/* The counter sees the slow path: a constructor cache frees there only (two lock calls). */
+Test(lookup, a_free_to_a_cache_with_a_constructor_takes_the_slow_path, .disabled = NO_LOCKING)
+{
+	struct kmem_cache *s = kmem_cache_create("ctor", 32, 0, 0, construct);
+
+	rng = 0xbeef;
+	free_every_way(s, 0, 2);
+	cr_assert_eq(nr_recorded_reports, 0);
+}
+
+Test(lookup, a_double_free_takes_the_slow_path, .disabled = NO_LOCKING)
+{
+	void *p = kmalloc(32, GFP_KERNEL);
+
+	free_counting(NULL, &p, 1, FREE_FIFO, 1);
+	free_counting(NULL, &p, 1, FREE_FIFO, 2);
+	expect_one_report(0, MM_REPORT_DOUBLE_FREE, p);
 }
