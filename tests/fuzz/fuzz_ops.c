@@ -768,6 +768,23 @@ static unsigned int stale_free_kinds(const struct freed *f)
 	return 0;
 }
 
+/*
+ * Whether the free object of @f (STALE_FREE_OBJECT) was made ready by the
+ * pool that holds it now, so that a debug cache's poison is in it: a pool
+ * taken again after its pages went back makes each object ready at its first
+ * allocation, in bit order (slab->built), and until then holds old bytes.
+ */
+static bool stale_made_ready(const struct freed *f)
+{
+	const struct kmem_cache *s = f->cache;
+	const struct slab *slab = virt_to_slab(f->addr);
+	unsigned int idx;
+	bool exact;
+
+	idx = obj_index(s, f->addr, &exact);
+	return idx / BITS_PER_LONG * BITS_PER_LONG + obj_bit(s, idx % BITS_PER_LONG) < slab->built;
+}
+
 static void free_stale(const struct freed *f)
 {
 	switch (f->kind) {
@@ -1539,7 +1556,8 @@ static void do_use_after_free(struct reader *rd)
 		return;
 	f = &freed_ring[how % nr_freed];
 	s = f->cache;
-	if (!cache_has(s, SLAB_POISON) || s->ctor || stale_state(f) != STALE_FREE_OBJECT)
+	if (!cache_has(s, SLAB_POISON) || s->ctor || stale_state(f) != STALE_FREE_OBJECT ||
+	    !stale_made_ready(f))
 		return;
 	off = v % s->object_size;
 	n = 1 + (v >> 12);
@@ -1667,7 +1685,8 @@ static bool poison_intact(const struct kmem_cache *s, const unsigned char *obj)
  * words, where a free-list link used to be. Nothing of the allocator's is
  * there; with SLAB_POISON the damage is reported once, at the object's next
  * allocation or at a validation, unless the writes so far put every byte
- * back (two flips of one bit do).
+ * back (two flips of one bit do) or the object holds no poison yet (a pool
+ * taken again makes its objects ready at their first allocation).
  */
 static void do_scribble_freed(struct reader *rd)
 {
@@ -1691,16 +1710,16 @@ static void do_scribble_freed(struct reader *rd)
 	n = 1 + (v >> 12) % 8;
 	if (off + n > s->object_size)
 		n = s->object_size - off;
-	trace("%s %zu bytes at %p + %zu after free", (how & 1) ? "flip a bit of" : "write", n,
-	      (void *)f->addr, off);
+	trace("%s %zu bytes at %p + %zu after free (scribble)",
+	      (how & 1) ? "flip a bit of" : "write", n, (void *)f->addr, off);
 	for (k = 0; k < n; k++) {
 		if (how & 1)
 			f->addr[off + k] ^= (unsigned char)(1u << ((w + k) % 8));
 		else
 			f->addr[off + k] = (unsigned char)(w >> (k % 2 * 8));
 	}
-	if (!cache_has(s, SLAB_POISON))
-		return;
+	if (!cache_has(s, SLAB_POISON) || !stale_made_ready(f))
+		return; /* never made ready here: its next allocation writes it anew */
 	for (k = 0; k < nr_poisoned; k++)
 		if (poisoned[k].addr == f->addr)
 			break;
