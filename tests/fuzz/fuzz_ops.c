@@ -759,7 +759,8 @@ static unsigned int stale_free_kinds(const struct freed *f)
 			return KIND(MM_REPORT_BAD_PAGES) | KIND(MM_REPORT_DOUBLE_FREE);
 		return KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE);
 	case STALE_UNCARVED:
-		return KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE);
+		/* Its pool went back and came again: it was not handed out since. */
+		return KIND(MM_REPORT_FOREIGN_FREE);
 	case STALE_FREE_OBJECT:
 		return KIND(MM_REPORT_DOUBLE_FREE);
 	case STALE_REUSED:
