@@ -226,7 +226,8 @@ static inline unsigned long word_load(const unsigned long *w)
  * edge, 1 or the pool's objects (@objects_less_2 is that less 2), where the
  * pool changes list: return false then, with nothing changed, for the
  * caller to lower it under the shared lock. So a pool empties, or stops
- * being full, only under that lock, and lives until it has.
+ * being full, only under that lock, and lives until it has. A release: what
+ * this CPU did with the pool comes before whatever empties it.
  */
 static inline bool count_dec_inside(unsigned int *n, unsigned int objects_less_2)
 {
@@ -235,20 +236,22 @@ static inline bool count_dec_inside(unsigned int *n, unsigned int objects_less_2
 	do {
 		if (unlikely(old - 2u >= objects_less_2))
 			return false;
-	} while (SMP && !__atomic_compare_exchange_n(n, &old, old - 1, true, __ATOMIC_RELAXED,
+	} while (SMP && !__atomic_compare_exchange_n(n, &old, old - 1, true, __ATOMIC_RELEASE,
 						     __ATOMIC_RELAXED));
 	if (!SMP)
 		*n = old - 1;
 	return true;
 }
 
-/* *@n += @d (a pool's count); the old value. */
+/* *@n += @d (a pool's count); the old value. An acquire of what the CPUs
+ * that lowered it before did with the pool (count_dec_inside() releases):
+ * whoever empties a pool under the shared lock sees every earlier free done. */
 static inline unsigned int count_add(unsigned int *n, unsigned int d)
 {
 	unsigned int old;
 
 	if (SMP)
-		return __atomic_fetch_add(n, d, __ATOMIC_RELAXED);
+		return __atomic_fetch_add(n, d, __ATOMIC_ACQ_REL);
 	old = *n;
 	*n = old + d;
 	return old;

@@ -21,7 +21,7 @@
  *   | 4 bytes | 1  | OP_ARGS   | 1  | OP_ARGS   |
  *   +---------+----+-----------+----+-----------+-----
  *
- * The seed drives mm_port_random() (pool shuffles, link secrets), so that an
+ * The seed drives mm_port_random() (each cache's bit order), so that an
  * input makes the same choices when replayed alone. The op byte picks an operation through
  * op_table[] (weights), its OP_ARGS bytes its sizes and targets: a fixed
  * number whatever the operation uses, so that operations stay in step when
@@ -51,10 +51,16 @@
  * operations and abort()s, and libFuzzer saves the input.
  *
  * Misuse stays inside what the allocator promises to survive: writes past an
- * object stay in its red zone; writes to a freed object go only to caches with
- * SLAB_POISON, while its pool still holds it; a freed pointer is freed again
- * only while its memory has not gone to another block (that would free
- * someone else's block: undefined, not misuse the allocator can see).
+ * object stay in its red zone, or, in a cache without red zones, go one byte
+ * into the next object of its pool while that one is free (nothing of the
+ * allocator's is there: no report); writes to a freed object (bytes, bit
+ * flips) go to caches without a constructor while its pool still holds it
+ * free (a POISON report with SLAB_POISON, none without); a freed pointer is
+ * freed again only while its memory has not gone to another block (that
+ * would free someone else's block: undefined, not misuse the allocator can
+ * see); cache handles are kfree()d (WRONG_CACHE), and destroyed again after
+ * their destruction, as are a kmalloc block and static data (DOUBLE_FREE:
+ * no such cache).
  *
  * BARESLAB_FUZZ_TRACE=1 prints every operation as it runs.
  */
@@ -126,6 +132,9 @@ struct ucache {
 	unsigned int live; /* objects the model holds */
 };
 static struct ucache ucaches[NR_UCACHES];
+/* Handles of caches destroyed in this input: destroying one again is misuse. */
+static struct kmem_cache *dead_handles[NR_UCACHES];
+static unsigned int dead_next;
 static const char *const ucache_names[NR_UCACHES] = { "fuzz-0", "fuzz-1", "fuzz-2", "fuzz-3" };
 
 /* The last blocks freed, for late double frees and writes after free. */
@@ -750,13 +759,31 @@ static unsigned int stale_free_kinds(const struct freed *f)
 			return KIND(MM_REPORT_BAD_PAGES) | KIND(MM_REPORT_DOUBLE_FREE);
 		return KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE);
 	case STALE_UNCARVED:
-		return KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE);
+		/* Its pool went back and came again: it was not handed out since. */
+		return KIND(MM_REPORT_FOREIGN_FREE);
 	case STALE_FREE_OBJECT:
 		return KIND(MM_REPORT_DOUBLE_FREE);
 	case STALE_REUSED:
 		break;
 	}
 	return 0;
+}
+
+/*
+ * Whether the free object of @f (STALE_FREE_OBJECT) was made ready by the
+ * pool that holds it now, so that a debug cache's poison is in it: a pool
+ * taken again after its pages went back makes each object ready at its first
+ * allocation, in bit order (slab->built), and until then holds old bytes.
+ */
+static bool stale_made_ready(const struct freed *f)
+{
+	const struct kmem_cache *s = f->cache;
+	const struct slab *slab = virt_to_slab(f->addr);
+	unsigned int idx;
+	bool exact;
+
+	idx = obj_index(s, f->addr, &exact);
+	return idx / BITS_PER_LONG * BITS_PER_LONG + obj_bit(s, idx % BITS_PER_LONG) < slab->built;
 }
 
 static void free_stale(const struct freed *f)
@@ -807,6 +834,12 @@ static bool has_red_zone(const struct block *b)
 static bool is_heap_block(const struct block *b)
 {
 	return (b->kind == BK_KMALLOC || b->kind == BK_CACHE) && b->size >= 2;
+}
+
+static void remember_dead(struct kmem_cache *s)
+{
+	dead_handles[dead_next] = s;
+	dead_next = (dead_next + 1) % NR_UCACHES;
 }
 
 static int pick_ucache(struct reader *rd, bool busy)
@@ -914,19 +947,39 @@ enum op {
 	OP_RED_ZONE_WRITE,
 	OP_USE_AFTER_FREE,
 	OP_BAD_PAGES,
+	OP_OVERFLOW_NEIGHBOUR,
+	OP_SCRIBBLE_FREED,
+	OP_CACHE_HANDLE,
 	NR_OPS
 };
 
 /* How often each operation comes, out of the sum of the weights. */
 static const uint8_t op_weight[NR_OPS] = {
-	[OP_KMALLOC] = 6,	[OP_KZALLOC] = 1,	 [OP_KCALLOC] = 1,
-	[OP_KREALLOC] = 3,	[OP_FREE] = 6,		 [OP_CACHE_CREATE] = 1,
-	[OP_CACHE_ALLOC] = 3,	[OP_CACHE_DESTROY] = 1,	 [OP_PAGES_ALLOC] = 1,
-	[OP_EXACT_ALLOC] = 1,	[OP_FAIL_NTH] = 1,	 [OP_SHRINK] = 1,
-	[OP_VALIDATE] = 1,	[OP_QUERY] = 1,		 [OP_DOUBLE_FREE] = 2,
-	[OP_INTERIOR_FREE] = 1, [OP_FOREIGN_FREE] = 1,	 [OP_WRONG_CACHE] = 1,
-	[OP_DESTROY_BUSY] = 1,	[OP_RED_ZONE_WRITE] = 2, [OP_USE_AFTER_FREE] = 2,
+	[OP_KMALLOC] = 6,
+	[OP_KZALLOC] = 1,
+	[OP_KCALLOC] = 1,
+	[OP_KREALLOC] = 3,
+	[OP_FREE] = 6,
+	[OP_CACHE_CREATE] = 1,
+	[OP_CACHE_ALLOC] = 3,
+	[OP_CACHE_DESTROY] = 1,
+	[OP_PAGES_ALLOC] = 1,
+	[OP_EXACT_ALLOC] = 1,
+	[OP_FAIL_NTH] = 1,
+	[OP_SHRINK] = 1,
+	[OP_VALIDATE] = 1,
+	[OP_QUERY] = 1,
+	[OP_DOUBLE_FREE] = 2,
+	[OP_INTERIOR_FREE] = 1,
+	[OP_FOREIGN_FREE] = 1,
+	[OP_WRONG_CACHE] = 1,
+	[OP_DESTROY_BUSY] = 1,
+	[OP_RED_ZONE_WRITE] = 2,
+	[OP_USE_AFTER_FREE] = 2,
 	[OP_BAD_PAGES] = 1,
+	[OP_OVERFLOW_NEIGHBOUR] = 2,
+	[OP_SCRIBBLE_FREED] = 2,
+	[OP_CACHE_HANDLE] = 1,
 };
 
 /* The op byte indexes this table (modulo its length): each operation weight times, in order. */
@@ -1155,6 +1208,7 @@ static void do_cache_create(struct reader *rd)
 			return;
 		trace("kmem_cache_destroy(%s) to make room", ucache_names[slot]);
 		kmem_cache_destroy(ucaches[slot].s);
+		remember_dead(ucaches[slot].s);
 		ucaches[slot].s = NULL;
 		for (i = 0; i < NR_FREED; i++)
 			if (freed_ring[i].kind == BK_CACHE && freed_ring[i].slot == slot)
@@ -1226,6 +1280,7 @@ static void do_cache_destroy(struct reader *rd, bool busy)
 		return;
 	}
 	kmem_cache_destroy(ucaches[slot].s);
+	remember_dead(ucaches[slot].s);
 	ucaches[slot].s = NULL;
 	for (i = 0; i < NR_FREED; i++)
 		if (freed_ring[i].kind == BK_CACHE && freed_ring[i].slot == slot)
@@ -1502,7 +1557,8 @@ static void do_use_after_free(struct reader *rd)
 		return;
 	f = &freed_ring[how % nr_freed];
 	s = f->cache;
-	if (!cache_has(s, SLAB_POISON) || s->ctor || stale_state(f) != STALE_FREE_OBJECT)
+	if (!cache_has(s, SLAB_POISON) || s->ctor || stale_state(f) != STALE_FREE_OBJECT ||
+	    !stale_made_ready(f))
 		return;
 	off = v % s->object_size;
 	n = 1 + (v >> 12);
@@ -1553,6 +1609,174 @@ static void do_bad_pages(struct reader *rd)
 		trace("free_pages(%p, %u) of a kmalloc block", (void *)b->addr, how % 4);
 		expect_report(KIND(MM_REPORT_BAD_PAGES), b->addr);
 		free_pages(b->addr, how % 4);
+		break;
+	}
+}
+
+/* A live object of a cache without a constructor whose next object in the pool is free. */
+static bool has_free_neighbour(const struct block *b)
+{
+	struct kmem_cache *s = b->cache;
+	struct slab *slab;
+	unsigned int idx;
+	bool exact;
+
+	if (!s || s->ctor || (b->kind != BK_KMALLOC && b->kind != BK_CACHE))
+		return false;
+	slab = virt_to_slab(b->addr);
+	idx = obj_index(s, b->addr, &exact);
+	if (idx + 1 >= s->objects)
+		return false;
+	return idx + 1 >= slab_carved(s, slab) || slab_obj_free(s, slab, idx + 1);
+}
+
+/*
+ * One byte past a live object's usable size, whose next object is free.
+ * Without red zones the byte lands in that free neighbour (ksize() is the
+ * stride), or, in a debug cache, in the object's own slot: nothing of the
+ * allocator's is there, so nothing is reported. With red zones it is a
+ * red-zone write, reported at the object's free or the next validation.
+ */
+static void do_overflow_neighbour(struct reader *rd)
+{
+	unsigned int v = get8(rd);
+	int i = pick_live(rd, has_free_neighbour);
+	struct kmem_cache *s;
+	unsigned char *target;
+	struct block *b;
+	unsigned int k;
+
+	if (i < 0)
+		return;
+	b = &live[i];
+	s = b->cache;
+	target = b->addr + ksize(b->addr);
+	trace("write 1 byte past %p [%zu], at %p: its neighbour is free", (void *)b->addr,
+	      ksize(b->addr), (void *)target);
+	for (k = 0; k < nr_live; k++)
+		if (target >= live[k].addr && target < live[k].addr + live[k].size)
+			fail("the free neighbour %p of %p is live in the model", (void *)target,
+			     (void *)b->addr);
+	if (cache_has(s, SLAB_RED_ZONE)) {
+		*target = red_zone_junk(v);
+		b->dirty = true;
+	} else {
+		if (!cache_debug(s) && target != (unsigned char *)b->addr + s->size)
+			fail("ksize(%p) is not the stride %u", (void *)b->addr, s->size);
+		*target = (unsigned char)v;
+	}
+}
+
+/* Whether the free object @obj of a SLAB_POISON cache holds its poison, as
+ * the debug layer checks it, over the bytes the model writes: [0, object_size). */
+static bool poison_intact(const struct kmem_cache *s, const unsigned char *obj)
+{
+	size_t area = s->offset - (cache_has(s, SLAB_RED_ZONE) ? sizeof(void *) : 0), i;
+
+	for (i = 0; i < s->object_size; i++)
+		if (obj[i] != (i == area - 1 ? POISON_END : POISON_FREE))
+			return false;
+	return true;
+}
+
+/*
+ * Writes into a freed object that its pool still holds free, in a cache
+ * without a constructor (the model expects a free object to keep what the
+ * constructor made): arbitrary bytes or bit flips, mostly over its first
+ * words, where a free-list link used to be. Nothing of the allocator's is
+ * there; with SLAB_POISON the damage is reported once, at the object's next
+ * allocation or at a validation, unless the writes so far put every byte
+ * back (two flips of one bit do) or the object holds no poison yet (a pool
+ * taken again makes its objects ready at their first allocation).
+ */
+static void do_scribble_freed(struct reader *rd)
+{
+	unsigned int how = get8(rd), v = get16(rd), w = get16(rd);
+	const struct freed *f;
+	struct kmem_cache *s;
+	size_t off, n, k, span;
+
+	if (!nr_freed)
+		return;
+	f = &freed_ring[(how >> 2) % nr_freed];
+	s = f->cache;
+	if (!s || s->ctor || stale_state(f) != STALE_FREE_OBJECT)
+		return;
+	if (cache_has(s, SLAB_POISON) && nr_poisoned == MAX_POISONED)
+		return;
+	span = (how & 2) ? s->object_size : 4 * sizeof(void *);
+	if (span > s->object_size)
+		span = s->object_size;
+	off = v % span;
+	n = 1 + (v >> 12) % 8;
+	if (off + n > s->object_size)
+		n = s->object_size - off;
+	trace("%s %zu bytes at %p + %zu after free (scribble)",
+	      (how & 1) ? "flip a bit of" : "write", n, (void *)f->addr, off);
+	for (k = 0; k < n; k++) {
+		if (how & 1)
+			f->addr[off + k] ^= (unsigned char)(1u << ((w + k) % 8));
+		else
+			f->addr[off + k] = (unsigned char)(w >> (k % 2 * 8));
+	}
+	if (!cache_has(s, SLAB_POISON) || !stale_made_ready(f))
+		return; /* never made ready here: its next allocation writes it anew */
+	for (k = 0; k < nr_poisoned; k++)
+		if (poisoned[k].addr == f->addr)
+			break;
+	if (poison_intact(s, f->addr)) {
+		if (k < nr_poisoned)
+			poisoned[k] = poisoned[--nr_poisoned]; /* nothing left to report */
+	} else if (k == nr_poisoned) {
+		poisoned[nr_poisoned].addr = f->addr;
+		poisoned[nr_poisoned].cache = s;
+		nr_poisoned++;
+	}
+}
+
+/*
+ * A cache handle where a block belongs: kfree() of a live cache's handle is
+ * refused (WRONG_CACHE); kmem_cache_destroy() of a destroyed cache's handle,
+ * of a kmalloc block or of static data is reported as a destroy of no cache
+ * (DOUBLE_FREE). Nothing changes: the model goes on as before.
+ */
+static void do_cache_handle(struct reader *rd)
+{
+	unsigned int how = get8(rd);
+	int slot = pick_ucache(rd, false), i, j;
+	struct kmem_cache *dead;
+
+	switch (how % 4) {
+	case 0:
+		if (slot < 0)
+			return;
+		trace("kfree(%s's handle %p)", ucache_names[slot], (void *)ucaches[slot].s);
+		expect_report(KIND(MM_REPORT_WRONG_CACHE), ucaches[slot].s);
+		kfree(ucaches[slot].s);
+		break;
+	case 1:
+		dead = dead_handles[(how >> 2) % NR_UCACHES];
+		if (!dead)
+			return;
+		for (j = 0; j < NR_UCACHES; j++)
+			if (ucaches[j].s == dead)
+				return; /* a new cache has its descriptor: destroying it is no misuse */
+		trace("kmem_cache_destroy(%p) again", (void *)dead);
+		expect_report(KIND(MM_REPORT_DOUBLE_FREE), dead);
+		kmem_cache_destroy(dead);
+		break;
+	case 2:
+		i = pick_live(rd, is_kmalloc);
+		if (i < 0)
+			return;
+		trace("kmem_cache_destroy(%p), a kmalloc block", (void *)live[i].addr);
+		expect_report(KIND(MM_REPORT_DOUBLE_FREE), live[i].addr);
+		kmem_cache_destroy((struct kmem_cache *)(void *)live[i].addr);
+		break;
+	default:
+		trace("kmem_cache_destroy(%p), static data", (void *)foreign_static);
+		expect_report(KIND(MM_REPORT_DOUBLE_FREE), foreign_static);
+		kmem_cache_destroy((struct kmem_cache *)(void *)foreign_static);
 		break;
 	}
 }
@@ -1643,6 +1867,15 @@ static void run_op(struct reader *in)
 	case OP_BAD_PAGES:
 		do_bad_pages(rd);
 		break;
+	case OP_OVERFLOW_NEIGHBOUR:
+		do_overflow_neighbour(rd);
+		break;
+	case OP_SCRIBBLE_FREED:
+		do_scribble_freed(rd);
+		break;
+	case OP_CACHE_HANDLE:
+		do_cache_handle(rd);
+		break;
 	case NR_OPS:
 		break;
 	}
@@ -1676,6 +1909,8 @@ static void teardown(void)
 	nr_freed = 0;
 	freed_next = 0;
 	nr_poisoned = 0;
+	memset(dead_handles, 0, sizeof(dead_handles));
+	dead_next = 0;
 	nr = mm_nr_free_pages();
 	if (nr != baseline_free_pages)
 		fail("after freeing everything %zu pages are free, %zu after set-up: %ld leaked",

@@ -19,7 +19,8 @@ declare -A OP=(
     [cache_create]=17 [cache_alloc]=18 [cache_destroy]=21 [pages]=22 [exact]=23
     [fail_nth]=24 [shrink]=25 [validate]=26 [query]=27 [double_free]=28
     [interior_free]=30 [foreign_free]=31 [wrong_cache]=32 [destroy_busy]=33
-    [red_zone]=34 [use_after_free]=36 [bad_pages]=38
+    [red_zone]=34 [use_after_free]=36 [bad_pages]=38 [overflow_neighbour]=39
+    [scribble_freed]=41 [cache_handle]=43
 )
 
 input=()
@@ -144,3 +145,32 @@ op krealloc 0 176 0 4 0 0    # grows: fails, the block stays
 op fail_nth 0
 op validate
 write fail-nth
+
+# Hardening: one-byte overflows into free neighbours, bytes and bit flips in
+# freed objects (where free-list links used to be), cache handles freed and
+# destroyed where blocks belong.
+input=(21 22 23 24)
+op cache_create 0 0 63 0 0   # fuzz-0: 64 bytes
+for i in 0 1 2 3 4 5; do
+    op cache_alloc 0 0
+    op kmalloc 0 0 $((i * 20 + 30)) 0
+done
+op overflow_neighbour 0x21 0 0
+op overflow_neighbour 0x42 3 0
+op free 0 0 0
+op free 0 2 0
+op free 0 5 0
+op scribble_freed 1 0x10 0 3 0     # flip bits of a freed object's first words
+op scribble_freed 0 0x09 0x30 0xff 0xff
+op scribble_freed 6 0x22 0 0x55 0  # anywhere in the object
+op double_free 2                   # late
+op cache_handle 0 0                # kfree(fuzz-0's handle)
+op cache_handle 2 0 1 0            # kmem_cache_destroy(a kmalloc block)
+op cache_handle 3                  # kmem_cache_destroy(static data)
+op kmalloc 0 0 40 0
+op validate
+op cache_create 0 0 99 0 0         # fuzz-1, then destroyed with nothing live
+op cache_destroy 1
+op cache_handle 1 1                # destroyed: kmem_cache_destroy() again
+op validate
+write hardening

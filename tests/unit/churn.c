@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <mm/config.h>
 #include <mm/debug.h>
 #include <mm/stats.h>
 #include "churn.h"
@@ -134,7 +135,7 @@ static void *work(void *arg)
 	unsigned int i, k;
 	void *p;
 
-	test_cpu = w->cpu;
+	test_cpu = w->cpu % CONFIG_MM_NR_CPUS;
 	for (i = 0; i < w->c->ops; i++) {
 		p = make(w);
 		if (p && next_rand(&w->seed) % 2 == 0 && ring_put(w->out, p))
@@ -177,7 +178,7 @@ static void *meddle(void *arg)
 	struct mm_stats st;
 	unsigned int round = 0;
 
-	test_cpu = m->c->threads; /* a CPU of its own, or a shared one */
+	test_cpu = m->c->threads % CONFIG_MM_NR_CPUS; /* its own CPU, or a shared one */
 	while (!meddler_stopped(m)) {
 		mm_get_stats(&st);
 		m->c->problems += (unsigned long)mm_validate();

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/unit/helpers.c - what the Criterion tests share beyond the port
- * (port.c): a heap to give the allocator.
+ * (port.c): a heap to give the allocator, a wild write into its metadata.
  */
 #include <criterion/criterion.h>
 
 #include <mm/page_alloc.h>
 #include "helpers.h"
+#include "internal.h"
 
 #define TEST_HEAP_MAX (64u << 20)
 static char heap_space[TEST_HEAP_MAX] __attribute__((aligned(1 << 22)));
@@ -20,4 +21,9 @@ void *test_heap(size_t size)
 void setup_heap(size_t size)
 {
 	cr_assert_eq(mm_add_region(test_heap(size), size), 0, "mm_add_region failed");
+}
+
+void flip_free_bit(struct slab *slab, unsigned int i)
+{
+	slab->bitmap[i / BITS_PER_LONG] ^= 1ul << obj_bit(slab->cache, i % BITS_PER_LONG);
 }

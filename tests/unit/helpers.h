@@ -31,4 +31,9 @@ void *test_heap(size_t size);
 /* Add a fresh test_heap(@size) as the only region; asserts that it worked. */
 void setup_heap(size_t size);
 
+struct slab;
+
+/* Flip the free bit of object @i of pool @slab, as a wild write would. */
+void flip_free_bit(struct slab *slab, unsigned int i);
+
 #endif

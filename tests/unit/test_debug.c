@@ -421,12 +421,6 @@ Test(validate, a_clobbered_free_object_is_no_problem)
 	cr_assert_eq(nr_recorded_reports, 0);
 }
 
-/* Flip object @i's free bit, as a wild write into the metadata would. */
-static void flip_free_bit(struct slab *slab, unsigned int i)
-{
-	slab->bitmap[i / BITS_PER_LONG] ^= 1ul << obj_bit(slab->cache, i % BITS_PER_LONG);
-}
-
 /* A free bit set for a live object (a wild write into the metadata) is one problem. */
 Test(validate, a_flipped_free_bit_is_one_problem)
 {

@@ -339,3 +339,208 @@ Test(slab, pools_share_arenas_and_large_blocks_keep_out)
 	cr_assert_eq(mm_validate(), 0);
 }
 #endif
+
+/* ---- quarantine: a pool whose free bits are found corrupt (white box) ---------------- */
+
+static bool cache_stats(const char *name, struct mm_cache_stats *st)
+{
+	unsigned int i;
+
+	for (i = 0; mm_get_cache_stats(i, st); i++)
+		if (strcmp(st->name, name) == 0)
+			return true;
+	return false;
+}
+
+static char meminfo[4096];
+static size_t meminfo_len;
+
+static void meminfo_write(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	cr_assert_lt(meminfo_len + n, sizeof(meminfo));
+	memcpy(meminfo + meminfo_len, s, n);
+	meminfo_len += n;
+	meminfo[meminfo_len] = '\0';
+}
+
+/* The value of a line of mm_print_meminfo(), e.g. "Quarantined:". */
+static unsigned long meminfo_value(const char *name)
+{
+	const struct mm_printer p = { meminfo_write, NULL };
+	const char *line;
+
+	meminfo_len = 0;
+	mm_print_meminfo(&p);
+	line = strstr(meminfo, name);
+	cr_assert_not_null(line, "%s", meminfo);
+	return strtoul(line + strlen(name), NULL, 10);
+}
+
+/* Quarantine figures of cache @name, in the cache's and the global statistics. */
+static void expect_quarantined(const char *name, unsigned int pools, unsigned long lost,
+			       size_t stride)
+{
+	struct mm_cache_stats cs;
+	struct mm_stats st;
+
+	cr_assert(cache_stats(name, &cs));
+	cr_assert_eq(cs.quarantined_pools, pools);
+	cr_assert_eq(cs.lost_objs, lost);
+	mm_get_stats(&st);
+	cr_assert_eq(st.nr_quarantined, pools);
+	cr_assert_eq(st.lost_bytes, lost * stride);
+	cr_assert_eq(meminfo_value("Quarantined:"), pools);
+	cr_assert_eq(meminfo_value("Lost:"), (lost * stride + 1023) / 1024);
+}
+
+/* Objects handed out in a test, to check that none comes twice or from a bad pool. */
+#define MAX_HANDED 2048
+static void *handed[MAX_HANDED];
+static unsigned int nr_handed;
+
+/* A new object @p of @s: an object start, in none of @bad's pools, never handed out before. */
+static void *handed_out(struct kmem_cache *s, void *p, const struct slab *bad)
+{
+	bool exact;
+	unsigned int i;
+
+	cr_assert_not_null(p);
+	cr_assert_eq(virt_to_slab(p) ? virt_to_slab(p)->cache : NULL, s);
+	cr_assert(obj_index(s, p, &exact) < s->objects && exact, "%p is no object start", p);
+	cr_assert_neq(virt_to_slab(p), bad, "%p handed out of the quarantined pool", p);
+	for (i = 0; i < nr_handed; i++)
+		cr_assert_neq(handed[i], p, "%p handed out twice", p);
+	cr_assert_lt(nr_handed, MAX_HANDED);
+	handed[nr_handed++] = p;
+	return p;
+}
+
+/* A cache of @size-byte objects whose first pool is full and active: its objects by index. */
+static struct kmem_cache *cache_with_a_full_pool(const char *name, size_t size, void **p,
+						 struct slab **pool)
+{
+	struct kmem_cache *s = kmem_cache_create(name, size, 0, 0, NULL);
+	unsigned int i;
+	bool exact;
+
+	for (i = 0; i < s->objects; i++) {
+		void *q = handed_out(s, kmem_cache_alloc(s, GFP_KERNEL), NULL);
+
+		p[obj_index(s, q, &exact)] = q;
+	}
+	*pool = virt_to_slab(p[0]);
+	cr_assert_eq(s->nr_pools, 1);
+	cr_assert_eq(s->cpu[0].slab, *pool);
+	cr_assert_eq(s->cpu[0].bits, 0, "the reservation is empty: the next allocation refills");
+	return s;
+}
+
+Test(slab, a_free_bit_for_no_object_quarantines_the_pool_until_it_empties)
+{
+	void *p[PAGE_SIZE / 96];
+	struct slab *a;
+	struct kmem_cache *s = cache_with_a_full_pool("q96", 96, p, &a);
+	unsigned long extra = ~s->last_word_mask;
+	unsigned int i, lost = 5;
+
+	cr_assert_neq(extra, 0, "%u objects: the last word has bits for no object", s->objects);
+	for (i = 0; i < lost; i++)
+		kmem_cache_free(s, p[i]);
+	/* A wild write sets a bit past the last object, in the word the refill reads first. */
+	cr_assert_eq(a->cursor, s->words - 1);
+	a->bitmap[s->words - 1] |= extra & -extra;
+	handed_out(s, kmem_cache_alloc(s, GFP_KERNEL), a);
+	cr_assert_eq(nr_recorded_reports, 1);
+	cr_assert_eq(recorded_reports[0].kind, MM_REPORT_CORRUPT);
+	cr_assert_eq(recorded_reports[0].addr, (void *)pool_base(s, p[0]), "names the pool");
+	cr_assert_eq(slab_state(a), SLAB_QUARANTINED);
+	expect_quarantined("q96", 1, lost, s->size);
+	cr_assert_eq(mm_validate(), 0, "a quarantined pool is no problem");
+	/* Other pools serve; nothing comes out of the quarantined one. */
+	for (i = 0; i < 2 * s->objects; i++)
+		handed_out(s, kmem_cache_alloc(s, GFP_KERNEL), a);
+	cr_assert_eq(mm_validate(), 0);
+	/* Its live objects freed, the pool goes back, and nothing is lost any more. */
+	for (i = lost; i < s->objects; i++)
+		kmem_cache_free(s, p[i]);
+	expect_quarantined("q96", 0, 0, s->size);
+	cr_assert_neq(virt_to_slab(p[0]), a, "the pool's pages went back");
+	cr_assert_eq(nr_recorded_reports, 1);
+	cr_assert_eq(mm_validate(), 0);
+}
+
+Test(slab, a_partial_pool_without_free_bits_is_quarantined_until_it_empties)
+{
+	void *p[PAGE_SIZE / 64];
+	struct slab *a;
+	struct kmem_cache *s = cache_with_a_full_pool("q64", 64, p, &a);
+	unsigned int i, w, lost = 3;
+
+	/* A second pool active; the first goes on the partial list with three free. */
+	handed_out(s, kmem_cache_alloc(s, GFP_KERNEL), a);
+	for (i = 0; i < lost; i++)
+		kmem_cache_free(s, p[i]);
+	cr_assert_eq(slab_state(a), SLAB_PARTIAL);
+	/* A wild write clears its free bits: the list says it has free objects, its bits none. */
+	for (w = 0; w < s->words; w++)
+		a->bitmap[w] = 0;
+	/* Use up the active pool: the refill after it takes the partial one and finds it lying. */
+	for (i = 0; i < 2 * s->objects; i++)
+		handed_out(s, kmem_cache_alloc(s, GFP_KERNEL), a);
+	cr_assert_eq(nr_recorded_reports, 1);
+	cr_assert_eq(recorded_reports[0].kind, MM_REPORT_CORRUPT);
+	cr_assert_eq(slab_state(a), SLAB_QUARANTINED);
+	expect_quarantined("q64", 1, lost, s->size);
+	cr_assert_eq(mm_validate(), 0);
+	for (i = lost; i < s->objects; i++)
+		kmem_cache_free(s, p[i]);
+	expect_quarantined("q64", 0, 0, s->size);
+	cr_assert_eq(nr_recorded_reports, 1);
+	cr_assert_eq(mm_validate(), 0);
+}
+
+/*
+ * A free bit set for a live object: the pool's bits count more free objects
+ * than its count allows. Quarantined like the others; but the object whose
+ * bit lies cannot be freed (its bit says it is free: a double free, as far
+ * as the allocator can tell), so the pool never empties and stays
+ * quarantined, its free objects lost for good. With several CPUs a refill
+ * allows one free in flight per other CPU (FREES_IN_FLIGHT), so one forged
+ * bit is seen by mm_validate() only (test_debug.c).
+ */
+Test(slab, a_free_bit_for_a_live_object_quarantines_the_pool_for_good,
+     .disabled = CONFIG_MM_NR_CPUS > 1)
+{
+	void *p[PAGE_SIZE / 64];
+	struct slab *a;
+	struct kmem_cache *s = cache_with_a_full_pool("qlive", 64, p, &a);
+	unsigned int w = a->cursor, first = w * (unsigned int)BITS_PER_LONG, i, lost = 3;
+
+	cr_assert_leq(first + lost + 1, s->objects);
+	/* Three objects of the word the refill reads first are freed... */
+	for (i = 1; i <= lost; i++)
+		kmem_cache_free(s, p[first + i]);
+	/* ...and a wild write sets the bit of a live one in the same word. */
+	flip_free_bit(a, first);
+	handed_out(s, kmem_cache_alloc(s, GFP_KERNEL), a);
+	cr_assert_eq(nr_recorded_reports, 1);
+	cr_assert_eq(recorded_reports[0].kind, MM_REPORT_CORRUPT);
+	cr_assert_eq(slab_state(a), SLAB_QUARANTINED);
+	expect_quarantined("qlive", 1, lost, s->size);
+	cr_assert_eq(mm_validate(), 0);
+	for (i = 0; i < 2 * s->objects; i++)
+		handed_out(s, kmem_cache_alloc(s, GFP_KERNEL), a);
+	/* Every other live object of the pool frees normally. */
+	for (i = 0; i < s->objects; i++)
+		if (i != first && (i < first + 1 || i > first + lost))
+			kmem_cache_free(s, p[i]);
+	cr_assert_eq(nr_recorded_reports, 1);
+	cr_assert_eq(a->inuse, 1);
+	kmem_cache_free(s, p[first]);
+	cr_assert_eq(nr_recorded_reports, 2);
+	cr_assert_eq(recorded_reports[1].kind, MM_REPORT_DOUBLE_FREE);
+	expect_quarantined("qlive", 1, lost, s->size);
+	cr_assert_eq(slab_state(a), SLAB_QUARANTINED);
+	cr_assert_eq(mm_validate(), 0);
+}

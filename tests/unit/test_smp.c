@@ -88,7 +88,7 @@ static void *free_on(void *arg)
 {
 	struct handoff *h = arg;
 
-	test_cpu = h->cpu;
+	test_cpu = h->cpu % CONFIG_MM_NR_CPUS;
 	kfree(h->p);
 	return NULL;
 }
@@ -106,7 +106,7 @@ static void *alloc_on(void *arg)
 {
 	struct handoff *h = arg;
 
-	test_cpu = h->cpu;
+	test_cpu = h->cpu % CONFIG_MM_NR_CPUS;
 	h->p = kmalloc(64, GFP_KERNEL);
 	return NULL;
 }
