@@ -31,8 +31,10 @@
 #
 # Environment:
 #   QUICK=1        fast run: kcache-small and mixed-small stand in for
-#                  kcache and mixed, 3 timed runs instead of 7, and the boards
-#                  replay only the two small traces (no pair32 there)
+#                  kcache and mixed, 3 timed runs instead of 7, the boards
+#                  replay only the two small traces (no pair32 there), and
+#                  the heap needed on the board is searched for the first
+#                  bareslab build and the C libraries only
 #   BENCH_OUT=dir  output folder (default build/bench)
 #   BENCH_JOBS=n   callgrind runs, QEMU runs and builds in parallel (default:
 #                  nproc, at most 2)
@@ -87,7 +89,7 @@ ALLOCATORS=${ALLOCATORS:-$ALL_ALLOCATORS}
 if [ "$QUICK" = 1 ]; then
     WORKLOADS="pair32 lifo64 fifo64 kcache-small mixed-small"
     RUNS=3
-    MODE="QUICK=1 (kcache-small and mixed-small stand in for kcache and mixed; $RUNS timed runs; no pair32 on the boards)"
+    MODE="QUICK=1 (kcache-small and mixed-small stand in for kcache and mixed; $RUNS timed runs; no pair32 on the boards; heap needed on the board for the first bareslab build and the C libraries only)"
 else
     WORKLOADS="pair32 lifo64 fifo64 kcache mixed"
     RUNS=7
@@ -405,6 +407,8 @@ if [ ${#TARGET_BOARDS[@]} -gt 0 ]; then
         case " $TARGET_HEAP_BOARDS " in *" $board "*) ;; *) continue ;; esac
         for w in $TARGET_HEAP_WORKLOADS; do
             for i in ${TARGET_IMAGES[$board]}; do
+                # QUICK=1: the first bareslab build and the C libraries only.
+                [ "$QUICK" != 1 ] || ! is_variant "$i" || [ "$i" = "${VARIANT_NAMES%% *}" ] || continue
                 printf '%s %s %s %s\n' "$board" "$i" "$w" "$(field trace peak_bytes "$OUT/logs/trace-$w.log")"
             done
         done
@@ -489,8 +493,8 @@ SIZE_DETAIL=()
 # not define, if anything.
 size_lib() {
     local arch=$1 label=$2 prefix=$3 cflags=$4 libc=$5 variant=$6 config=$7 members=$8
-    local tag=${6// /-} lib ext dir
-    tag=${tag//+/}
+    local tag lib ext dir
+    tag=$(size_tag "$variant")
     dir=$OUT/size-$arch-$tag
     if ! command -v "${prefix}gcc" >/dev/null; then
         note "code size for $arch skipped: ${prefix}gcc is missing"
@@ -512,17 +516,32 @@ size_lib() {
         "${SIZE_LINKED[$arch.$variant]}" "MM_CONFIG=\`${config:-(defaults)}\`: ${members% }"
     SIZE_DETAIL+=("$label, $variant: $("${prefix}size" "$lib" | awk 'NR > 1 { printf "%s%s %d+%d+%d", sep, $6, $1, $2, $3; sep = ", " }')")
 }
-# The rows: the core (pages, pools, kmalloc) of every bareslab build, then the
-# defaults with the statistics and validator, then with the debug layer.
-CORE_MEMBERS="port.o util.o page_alloc.o slab.o kmalloc.o"
-size_libs() {
-    local v
-    for v in $VARIANT_NAMES; do
-        size_lib "$@" "$v" "${VARIANT_CONFIG[$v]}" "$CORE_MEMBERS"
-    done
-    size_lib "$@" "defaults +stats+validate" "" "$CORE_MEMBERS stats.o validate.o"
-    size_lib "$@" "defaults +debug" "-DCONFIG_MM_DEBUG=1" ""
+# size_tag ROW: the row's name as a folder name.
+size_tag() {
+    local t=${1// /-}
+    echo "${t//+/}"
 }
+# The rows: the core (pages, pools, kmalloc) of every bareslab build, then the
+# defaults with the statistics and validator, then with the debug layer:
+# "name|MM_CONFIG|archive members counted (all when empty)".
+CORE_MEMBERS="port.o util.o page_alloc.o slab.o kmalloc.o"
+SIZE_CONFIGS=()
+for v in $VARIANT_NAMES; do SIZE_CONFIGS+=("$v|${VARIANT_CONFIG[$v]}|$CORE_MEMBERS"); done
+SIZE_CONFIGS+=("defaults +stats+validate||$CORE_MEMBERS stats.o validate.o")
+SIZE_CONFIGS+=("defaults +debug|-DCONFIG_MM_DEBUG=1|")
+size_libs() {
+    local c name config members
+    for c in "${SIZE_CONFIGS[@]}"; do
+        IFS='|' read -r name config members <<<"$c"
+        size_lib "$@" "$name" "$config" "$members"
+    done
+}
+# size_build ARCH DIR MM_CONFIG: build one libmm.a at -Os; size_lib's own make
+# then finds it up to date (or fails again, into its log).
+size_build() {
+    make --no-print-directory lib ARCH="$1" O="$2" EXTRA_CFLAGS=-Os MM_CONFIG="$3" >/dev/null 2>&1 || true
+}
+export -f size_build
 # size_malloc LABEL PREFIX ARCH_FLAGS CFLAGS ARCHIVE: add the row of a C library's
 # malloc and free.
 size_malloc() {
@@ -545,6 +564,12 @@ if command -v arm-none-eabi-gcc >/dev/null; then
     NEWLIB=$(arm-none-eabi-gcc $ARM_CFLAGS -print-file-name=libc.a)
 fi
 : >"$OUT/logs/size-link.log"
+for arch in arm riscv; do
+    for c in "${SIZE_CONFIGS[@]}"; do
+        IFS='|' read -r name config _ <<<"$c"
+        printf '%s\0%s\0%s\0' "$arch" "$OUT/size-$arch-$(size_tag "$name")" "$config"
+    done
+done | xargs -0 -n 3 -P "$JOBS" bash -c 'size_build "$1" "$2" "$3"' _
 size_libs arm "Cortex-M3" arm-none-eabi- "$ARM_CFLAGS" "${NEWLIB%.a}_nano.a"
 size_libs riscv "rv64imac" riscv64-unknown-elf- "$RV_CFLAGS" "$PICOLIBC"
 if [ -n "$NEWLIB" ]; then
