@@ -401,6 +401,13 @@ if [ ${#TARGET_BOARDS[@]} -gt 0 ]; then
         say "bench: stopped: an on-target run failed (above)" >&2
         exit 1
     }
+    for board in "${TARGET_BOARDS[@]}"; do
+        for i in ${TARGET_IMAGES[$board]}; do
+            log=$(target_log "$board" "$i" kcache-small) || continue
+            say "${BOARD_NAME[$board]}: $(grep -m1 '^calibration ' "$log") (every run's was exact)"
+            break
+        done
+    done
     phase "count runs on the boards"
     say "== on target: heap needed ($JOBS at a time)"
     for board in "${TARGET_BOARDS[@]}"; do
@@ -703,6 +710,7 @@ for g in "${GOALS[@]}"; do
     GOAL_TABLE+=("| $figure | $where | $shown | $value | $status |")
 done
 say "== goals: $GOALS_MET met, $GOALS_MISSED missed, $GOALS_UNMEASURED not measured"
+for r in "${GOAL_TABLE[@]}"; do say "$r"; done
 
 # ---- report --------------------------------------------------------------------
 
