@@ -3,7 +3,8 @@
  * arch/arch.h - the only door from kernel/ to the board.
  *
  * Each board (arch/arm, arch/riscv, arch/host) implements every function
- * below; nothing else under arch/ is visible to the rest of the tree.
+ * below (but the instruction counter: the bare-metal boards only); nothing
+ * else under arch/ is visible to the rest of the tree.
  */
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
@@ -38,6 +39,43 @@ void arch_irq_restore(unsigned long flags);
 
 /* Stop the machine; QEMU (or the host process) exits with @status. */
 void arch_exit(int status) __attribute__((noreturn));
+
+/*
+ * Instruction counting, for the benchmark images (tests/bench/target.c). The
+ * bare-metal boards only: arch/host has none (callgrind counts there).
+ *
+ * arch_cycles() reads a free-running counter that goes up and wraps at
+ * mask + 1, so the ticks from a read @a to a later read @b are
+ * (b - a) & mask. Under QEMU with -icount the counter moves by a fixed
+ * number of ticks per instruction: 1 for riscv's minstret (-icount shift=0);
+ * 2^shift / 40 for arm's SysTick on the 25 MHz processor clock (6.4 at
+ * -icount shift=8). The board does not know that ratio: an image measures it
+ * with arch_cycles_nops() and checks every count with it.
+ */
+struct arch_cycles_info {
+	const char *name; /* the counter, e.g. "SysTick" */
+	unsigned long mask; /* it wraps at mask + 1 */
+	unsigned int nops_max; /* the longest run arch_cycles_nops() takes */
+	unsigned int mix_insns; /* instructions arch_cycles_mix() runs besides its jump */
+};
+
+/* Start the counter (it runs until the next reset) and describe it in @info. */
+void arch_cycles_init(struct arch_cycles_info *info);
+
+/* The counter now. */
+unsigned long arch_cycles(void);
+
+/*
+ * Straight-line sequences timed between two back-to-back reads of the
+ * counter, for calibration; each returns the ticks from the first read to the
+ * second. arch_cycles_nops(n): a jump into a run of @n nops (n <= nops_max),
+ * so arch_cycles_nops(0) is the empty pair of reads (with the jump) and
+ * arch_cycles_nops(n) is n instructions more. arch_cycles_mix(): the same
+ * jump, then mix_insns instructions of several kinds (ALU, load, store,
+ * multiply, divide, a branch not taken, a branch taken over an instruction).
+ */
+unsigned long arch_cycles_nops(unsigned int n);
+unsigned long arch_cycles_mix(void);
 
 /* Entry point the board's start-up code calls once C can run (BSS cleared,
  * data copied, stack set). Defined in kernel/main.c. */

@@ -9,25 +9,44 @@
 #   1. instructions per operation, counted by callgrind, less the same
 #      replay against an allocator that does nothing (the spec's figure);
 #   2. wall-clock nanoseconds per operation, median of several runs (noisy);
-#   3. heap needed by bareslab: smallest region / peak live requested bytes;
-#   4. on target: instructions per operation and the worst single op on the
-#      QEMU virt board (rv64), read from minstret (tests/bench/target.c);
-#   5. code size of libmm.a at -Os for Cortex-M3 and rv64, beside the malloc
-#      objects of newlib (libc.a, libc_nano.a) and picolibc;
-#   6. a bar chart of (1), $BENCH_OUT/instructions.svg (gnuplot).
+#   3. heap needed by bareslab: the smallest region above which every size
+#      tried runs the trace, on a 1% grid (tests/bench/replay.c -H), / peak
+#      live requested bytes;
+#   4. on target, on the QEMU boards Cortex-M3 (mps2-an385, SysTick at
+#      -icount shift=8) and rv64 (virt, minstret at -icount shift=0): exact
+#      instructions per ALLOC and per FREE and the worst single op
+#      (tests/bench/target.c), against bareslab and the boards' C libraries
+#      (newlib and newlib-nano; picolibc), with the counter's calibration;
+#      the set-up cost (mm_add_region() and the first ALLOC) apart;
+#   5. heap needed on the Cortex-M3 board, for bareslab and both newlibs
+#      (tests/bench/heap-target.sh, one boot per try);
+#   6. code size and static RAM (.data + .bss) of libmm.a at -Os for
+#      Cortex-M3 and rv64, beside the malloc objects of newlib (libc.a,
+#      libc_nano.a) and picolibc;
+#   7. the goals table: each goal beside the figure measured, met or missed;
+#   8. a bar chart of (1), $BENCH_OUT/instructions.svg (gnuplot).
+#
+# Every bareslab build (VARIANTS below: a name and its MM_CONFIG) is measured
+# on the host and on both boards.
 #
 # Environment:
-#   QUICK=1        fast run (< 2 min): kcache-small and mixed-small stand in
-#                  for kcache and mixed, 3 timed runs instead of 7
+#   QUICK=1        fast run: kcache-small and mixed-small stand in for
+#                  kcache and mixed, 3 timed runs instead of 7, the boards
+#                  replay only the two small traces (no pair32 there), and
+#                  the heap needed on the board is searched for the first
+#                  bareslab build and the C libraries only
 #   BENCH_OUT=dir  output folder (default build/bench)
-#   BENCH_JOBS=n   callgrind runs in parallel (default: nproc)
+#   BENCH_JOBS=n   callgrind runs, QEMU runs and builds in parallel (default:
+#                  nproc, at most 2)
 #   ALLOCATORS="glibc jemalloc ..."  a subset of the allocators below
 #
 # Needs gcc, valgrind, gnuplot (chart only), libjemalloc-dev, libmimalloc-dev,
 # libgoogle-perftools-dev (tcmalloc), arm-none-eabi and riscv64-unknown-elf
-# toolchains and picolibc-riscv64-unknown-elf (code size), qemu-system-riscv64
-# (on target). What is missing is skipped and said so in the
-# report; bareslab is skipped the same way while libmm.a does not build.
+# toolchains with newlib and picolibc-riscv64-unknown-elf, qemu-system-arm
+# and qemu-system-riscv64 (on target). What is missing is skipped and said so
+# in the report; bareslab is skipped the same way while libmm.a does not
+# build. A board run whose counter does not give whole instructions stops
+# the benchmark.
 
 # shellcheck disable=SC2016 # backquotes in single quotes are Markdown, not commands
 set -euo pipefail
@@ -39,22 +58,66 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 QUICK=${QUICK:-0}
 OUT=${BENCH_OUT:-build/bench}
 JOBS=${BENCH_JOBS:-$(nproc 2>/dev/null || echo 1)}
-ALL_ALLOCATORS="glibc jemalloc mimalloc tcmalloc bareslab bareslab-hardened bareslab-small"
+[ -n "${BENCH_JOBS:-}" ] || [ "$JOBS" -le 2 ] || JOBS=2
+
+# The bareslab builds, "name|MM_CONFIG". Each is built and measured on the
+# host and on both boards, and every table has a row for it: one more line
+# here adds a build everywhere. "bareslab": single-threaded (no lock calls),
+# every debug and hardening option of mm/include/mm/config.h off;
+# "bareslab-hardened": the same options at their defaults; "bareslab-small":
+# the profile for small heaps (1 KiB pages, pools of one object or more whose
+# tail loses at most 1/8; README: Configuration).
+MM_OFF=$(sed -nE 's/^#define (CONFIG_MM_(HARDENED|DEBUG|POISON|RED_?ZONE|TRACK|VALIDATE|SANITY|CHECK)[A-Z_]*) 1$/-D\1=0/p' \
+    mm/include/mm/config.h | tr '\n' ' ')
+VARIANTS=(
+    "bareslab|-DCONFIG_MM_LOCKING=0 ${MM_OFF% }"
+    "bareslab-hardened|-DCONFIG_MM_LOCKING=0"
+    "bareslab-small|-DCONFIG_MM_LOCKING=0 -DCONFIG_MM_PAGE_SHIFT=10 -DCONFIG_MM_POOL_MIN_OBJECTS=1 -DCONFIG_MM_POOL_WASTE_SHIFT=3"
+)
+declare -A VARIANT_CONFIG
+VARIANT_NAMES=
+for v in "${VARIANTS[@]}"; do
+    VARIANT_CONFIG[${v%%|*}]=${v#*|}
+    VARIANT_NAMES="$VARIANT_NAMES ${v%%|*}"
+done
+VARIANT_NAMES=${VARIANT_NAMES# }
+is_variant() { [[ " $VARIANT_NAMES " == *" $1 "* ]]; }
+
+ALL_ALLOCATORS="glibc jemalloc mimalloc tcmalloc $VARIANT_NAMES"
 ALLOCATORS=${ALLOCATORS:-$ALL_ALLOCATORS}
 
 if [ "$QUICK" = 1 ]; then
     WORKLOADS="pair32 lifo64 fifo64 kcache-small mixed-small"
     RUNS=3
-    MODE="QUICK=1 (kcache-small and mixed-small stand in for kcache and mixed; $RUNS timed runs)"
+    MODE="QUICK=1 (kcache-small and mixed-small stand in for kcache and mixed; $RUNS timed runs; no pair32 on the boards; heap needed on the board for the first bareslab build and the C libraries only)"
 else
     WORKLOADS="pair32 lifo64 fifo64 kcache mixed"
     RUNS=7
     MODE="full ($RUNS timed runs)"
 fi
 HEAP_WORKLOADS="pair32 lifo64 fifo64 kcache mixed kcache-small mixed-small"
-# On the rv64 board: the small traces (the issue's), then the full-size churns.
-TARGET_WORKLOADS="kcache-small mixed-small pair32 kcache mixed"
-[ "$QUICK" = 1 ] && TARGET_WORKLOADS="kcache-small mixed-small"
+
+# The QEMU boards: what each is called, needs and replays. Cortex-M3 first.
+BOARDS="arm riscv"
+declare -A BOARD_NAME=([arm]="Cortex-M3" [riscv]="rv64")
+declare -A BOARD_MACHINE=([arm]="QEMU mps2-an385, Cortex-M3" [riscv]="QEMU virt, rv64imac")
+declare -A BOARD_TOOLS=([arm]="arm-none-eabi-gcc qemu-system-arm" [riscv]="riscv64-unknown-elf-gcc qemu-system-riscv64")
+# -icount makes the board's counter exact (arch/arch.h): SysTick moves 6.4
+# ticks per instruction at shift=8, minstret one at shift=0.
+declare -A BOARD_ICOUNT=([arm]="-icount shift=8" [riscv]="-icount shift=0")
+declare -A BOARD_COUNTER=([arm]="SysTick on the 25 MHz clock" [riscv]="minstret")
+# The C libraries whose malloc is measured beside bareslab.
+declare -A BOARD_LIBCS=([arm]="newlib newlib-nano" [riscv]="picolibc")
+declare -A BOARD_WORKLOADS=([arm]="kcache-small mixed-small pair32" [riscv]="kcache-small mixed-small pair32 kcache mixed")
+if [ "$QUICK" = 1 ]; then
+    BOARD_WORKLOADS=([arm]="kcache-small mixed-small" [riscv]="kcache-small mixed-small")
+fi
+# Heap needed on target: the small traces, on the Cortex-M3 board.
+TARGET_HEAP_BOARDS="arm"
+TARGET_HEAP_WORKLOADS="kcache-small mixed-small"
+declare -A IMAGE_LABEL=([newlib]="newlib malloc (libc.a)" [newlib-nano]="newlib-nano malloc (libc_nano.a)"
+    [picolibc]="picolibc malloc")
+image_label() { echo "${IMAGE_LABEL[$1]:-$1}"; }
 
 START=$(date +%s)
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
@@ -63,6 +126,15 @@ REPORT=$OUT/report.md
 NOTES=()
 
 say() { printf '%s\n' "$*"; }
+# phase NAME: note the seconds since the previous phase ended, for the report.
+PHASES=()
+PHASE_START=$START
+phase() {
+    local now
+    now=$(date +%s)
+    PHASES+=("$1 $((now - PHASE_START)) s")
+    PHASE_START=$now
+}
 note() {
     NOTES+=("$*")
     say "bench: $*"
@@ -76,21 +148,12 @@ field() {
 
 # ---- build ------------------------------------------------------------------
 
-# bareslab: single-threaded (no lock calls) in both builds; "bareslab" also has
-# every debug and hardening option of mm/include/mm/config.h off, while
-# "bareslab-hardened" leaves them at their defaults.
-MM_OFF=$(sed -nE 's/^#define (CONFIG_MM_(HARDENED|DEBUG|POISON|RED_?ZONE|TRACK|VALIDATE|SANITY|CHECK)[A-Z_]*) 1$/-D\1=0/p' \
-    mm/include/mm/config.h | tr '\n' ' ')
-MM_CONFIG_FAST="-DCONFIG_MM_LOCKING=0 ${MM_OFF% }"
-MM_CONFIG_HARDENED="-DCONFIG_MM_LOCKING=0"
-# The profile for small heaps: 1 KiB pages, pools of one object or more whose
-# tail loses at most 1/8 (README: Configuration).
-MM_CONFIG_SMALL="-DCONFIG_MM_LOCKING=0 -DCONFIG_MM_PAGE_SHIFT=10 -DCONFIG_MM_POOL_MIN_OBJECTS=1 -DCONFIG_MM_POOL_WASTE_SHIFT=3"
-
+# build MAKE_ARGS...: tests/bench/Makefile with every bareslab build's options.
 build() {
-    make --no-print-directory -f tests/bench/Makefile OUT="$OUT" \
-        "MM_CONFIG_bareslab=$MM_CONFIG_FAST" "MM_CONFIG_bareslab-hardened=$MM_CONFIG_HARDENED" \
-        "MM_CONFIG_bareslab-small=$MM_CONFIG_SMALL" "$@"
+    local args=() v
+    for v in $VARIANT_NAMES; do args+=("MM_CONFIG_$v=${VARIANT_CONFIG[$v]}"); done
+    make --no-print-directory -f tests/bench/Makefile OUT="$OUT" BARESLAB_VARIANTS="$VARIANT_NAMES" \
+        "${args[@]}" "$@"
 }
 
 say "== bench: $MODE, output in $OUT"
@@ -114,6 +177,8 @@ if ! command -v valgrind >/dev/null; then
     note "valgrind is missing: no instruction counts (apt-get install valgrind)"
 fi
 
+phase "build"
+
 # ---- traces -----------------------------------------------------------------
 
 say "== traces"
@@ -127,6 +192,8 @@ for w in $WORKLOADS $HEAP_WORKLOADS; do
         "$(field trace checksum "$log")" "$(field trace reference "$log")"
     TRACE_ROWS="$TRACE_ROWS $w"
 done
+
+phase "traces"
 
 # ---- instructions per operation (callgrind) ----------------------------------
 
@@ -196,6 +263,8 @@ if [ "$HAVE_VALGRIND" = 1 ]; then
     done
 fi
 
+phase "callgrind"
+
 # ---- wall clock ------------------------------------------------------------------
 
 say "== wall clock ($RUNS runs each, median; noisy)"
@@ -214,60 +283,149 @@ for w in $WORKLOADS; do
     printf '  (replay overhead %s ns/op)\n' "${NS[null.$w]}"
 done
 
+phase "wall clock"
+
 # ---- heap needed -------------------------------------------------------------------
 
-say "== heap needed (bareslab)"
+say "== heap needed (bareslab, host)"
 declare -A HEAP
 HEAP_ALLOCS=()
 for a in "${BUILT[@]}"; do
-    case $a in bareslab*) HEAP_ALLOCS+=("$a") ;; esac
+    is_variant "$a" && HEAP_ALLOCS+=("$a")
 done
 for a in "${HEAP_ALLOCS[@]}"; do
     for w in $HEAP_WORKLOADS; do
         log=$OUT/logs/heap-$a.$w.log
         "$OUT/replay-$a" -H "$w" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-        HEAP[$a.$w]="$(field heap bytes "$log") $(field heap ratio "$log")"
-        printf '%-18s %-13s %s bytes, %s x peak\n' "$a" "$w" "$(field heap bytes "$log")" \
-            "$(field heap ratio "$log")"
+        HEAP[$a.$w]="$(field heap bytes "$log") $(field heap ratio "$log") $(field heap search_bytes "$log")"
+        printf '%-18s %-13s %s bytes, %s x peak (binary search alone: %s)\n' "$a" "$w" \
+            "$(field heap bytes "$log")" "$(field heap ratio "$log")" "$(field heap search_bytes "$log")"
     done
 done
 [ ${#HEAP_ALLOCS[@]} -gt 0 ] || note "heap needed skipped: no bareslab build"
 
-# ---- on target: QEMU virt (rv64), minstret ------------------------------------------
+phase "heap needed (host)"
 
-say "== on target (QEMU virt rv64, minstret, -icount shift=0)"
-TARGET_BUILT=()
-if ! command -v qemu-system-riscv64 >/dev/null || ! command -v riscv64-unknown-elf-gcc >/dev/null; then
-    note "on-target figures skipped: needs qemu-system-riscv64 and riscv64-unknown-elf-gcc"
-else
-    # picolibc: the same image with picolibc's malloc in the measured pass.
-    for v in bareslab bareslab-hardened picolibc; do
-        [ $v = picolibc ] || case " $ALLOCATORS " in *" $v "*) ;; *) continue ;; esac
-        if ! build "$OUT/target-$v/bench.elf" >"$OUT/logs/build-target-$v.log" 2>&1; then
-            note "on-target $v skipped: the image did not build (see $OUT/logs/build-target-$v.log)"
-            continue
-        fi
-        TARGET_BUILT+=("$v")
-        for w in $TARGET_WORKLOADS; do
-            log=$OUT/logs/target-$v.$w.log
-            if ! printf '%s\n' "$w" | timeout 300 qemu-system-riscv64 -M virt -m 128M -bios none \
-                -nographic -icount shift=0 -kernel "$OUT/target-$v/bench.elf" >"$log" 2>&1; then
-                cat "$log" >&2
-                say "bench: on-target $v $w failed" >&2
-                exit 1
+# ---- on target: the QEMU boards ------------------------------------------------------
+
+# target_one BOARD IMAGE WORKLOAD: one count run (calibration, then the
+# replay) of $OUT/target-BOARD-IMAGE/bench.elf, under the board's -icount.
+# Runs from xargs; exit status 255 stops the other runs.
+target_one() {
+    local board=$1 img=$2 w=$3 log=$OUT/logs/target-$1-$2.$3.log status=0 icount
+    icount=ICOUNT_$board
+    printf '%s\n' "$w" | QEMU_FLAGS=${!icount} RUN_TIMEOUT=600 scripts/run.sh "$board" \
+        "$OUT/target-$board-$img/bench.elf" >"$log" 2>&1 || status=$?
+    tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+    if [ "$status" = 3 ]; then
+        cat "$log" >&2
+        say "bench: on-target $board $img $w: the counter does not count whole instructions (calibration above; QEMU needs ${!icount}): stopping" >&2
+        return 255
+    fi
+    if [ "$status" != 0 ] || ! grep -q '^target .*worst_free_op=' "$log"; then
+        cat "$log" >&2
+        say "bench: on-target $board $img $w failed (exit status $status), see $log" >&2
+        return 255
+    fi
+    say "$board $img $w: $(sed -n 's/^target name=[^ ]* //p' "$log" | cut -d' ' -f4-)"
+}
+
+# heap_target_one BOARD IMAGE WORKLOAD PEAK: the heap needed on the board.
+heap_target_one() {
+    local log=$OUT/logs/heap-target-$1-$2.$3.log
+    if ! tests/bench/heap-target.sh "$1" "$OUT/target-$1-$2/bench.elf" "$3" "$4" >"$log" 2>&1 ||
+        ! grep -q '^heap ' "$log"; then
+        cat "$log" >&2
+        say "bench: heap needed on $1 for $2 $3 failed, see $log" >&2
+        return 255
+    fi
+    say "$1 $2 $3: heap $(sed -n 's/^heap name=[^ ]* //p' "$log")"
+}
+ICOUNT_arm=${BOARD_ICOUNT[arm]}
+ICOUNT_riscv=${BOARD_ICOUNT[riscv]}
+export -f target_one heap_target_one
+export ICOUNT_arm ICOUNT_riscv
+
+# target_log BOARD IMAGE WORKLOAD: the log of that count run, if it ran.
+target_log() {
+    local log=$OUT/logs/target-$1-$2.$3.log
+    [ -f "$log" ] && grep -q '^target ' "$log" && echo "$log"
+}
+
+declare -A TARGET_IMAGES # board -> the images that built
+TARGET_BOARDS=()
+for board in $BOARDS; do
+    missing=
+    for t in ${BOARD_TOOLS[$board]}; do command -v "$t" >/dev/null || missing="$missing $t"; done
+    if [ -n "$missing" ]; then
+        note "on-target figures for ${BOARD_NAME[$board]} skipped: needs$missing"
+        continue
+    fi
+    images=()
+    for v in $VARIANT_NAMES; do
+        case " $ALLOCATORS " in *" $v "*) images+=("$v") ;; esac
+    done
+    for l in ${BOARD_LIBCS[$board]}; do images+=("$l"); done
+    say "== on target: ${BOARD_NAME[$board]} (${BOARD_MACHINE[$board]}, ${BOARD_COUNTER[$board]}, ${BOARD_ICOUNT[$board]}): build"
+    elfs=()
+    for i in "${images[@]}"; do elfs+=("$OUT/target-$board-$i/bench.elf"); done
+    built=()
+    if build -j"$JOBS" "${elfs[@]}" >"$OUT/logs/build-target-$board.log" 2>&1; then
+        built=("${images[@]}")
+    else
+        # Again one at a time, to tell which.
+        for i in "${images[@]}"; do
+            if build "$OUT/target-$board-$i/bench.elf" >"$OUT/logs/build-target-$board-$i.log" 2>&1; then
+                built+=("$i")
+            else
+                note "on-target $board $i skipped: the image did not build (see $OUT/logs/build-target-$board-$i.log)"
             fi
-            tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
-            if [ -z "$(field target instructions_per_op "$log")" ]; then
-                cat "$log" >&2
-                say "bench: on-target $v $w printed no result" >&2
-                exit 1
-            fi
-            printf '%-18s %-13s %s instructions/op, worst ALLOC %s, worst FREE %s, first ALLOC %s\n' \
-                "$v" "$w" "$(field target instructions_per_op "$log")" "$(field target worst_alloc "$log")" \
-                "$(field target worst_free "$log")" "$(field target first_alloc "$log")"
+        done
+    fi
+    [ ${#built[@]} -gt 0 ] || continue
+    TARGET_BOARDS+=("$board")
+    TARGET_IMAGES[$board]="${built[*]}"
+done
+
+phase "builds for the boards"
+
+# Every count run of every board, the longest workloads first, $JOBS at a time.
+if [ ${#TARGET_BOARDS[@]} -gt 0 ]; then
+    say "== on target: count runs ($JOBS at a time)"
+    for w in kcache mixed pair32 kcache-small mixed-small; do
+        for board in "${TARGET_BOARDS[@]}"; do
+            case " ${BOARD_WORKLOADS[$board]} " in *" $w "*) ;; *) continue ;; esac
+            for i in ${TARGET_IMAGES[$board]}; do printf '%s %s %s\n' "$board" "$i" "$w"; done
+        done
+    done | xargs -P "$JOBS" -n 3 bash -c 'target_one "$1" "$2" "$3"' _ || {
+        say "bench: stopped: an on-target run failed (above)" >&2
+        exit 1
+    }
+    for board in "${TARGET_BOARDS[@]}"; do
+        for i in ${TARGET_IMAGES[$board]}; do
+            log=$(target_log "$board" "$i" kcache-small) || continue
+            say "${BOARD_NAME[$board]}: $(grep -m1 '^calibration ' "$log") (every run's was exact)"
+            break
         done
     done
+    phase "count runs on the boards"
+    say "== on target: heap needed ($JOBS at a time)"
+    for board in "${TARGET_BOARDS[@]}"; do
+        case " $TARGET_HEAP_BOARDS " in *" $board "*) ;; *) continue ;; esac
+        for w in $TARGET_HEAP_WORKLOADS; do
+            for i in ${TARGET_IMAGES[$board]}; do
+                # QUICK=1: the first bareslab build and the C libraries only.
+                [ "$QUICK" != 1 ] || ! is_variant "$i" || [ "$i" = "${VARIANT_NAMES%% *}" ] || continue
+                printf '%s %s %s %s\n' "$board" "$i" "$w" "$(field trace peak_bytes "$OUT/logs/trace-$w.log")"
+            done
+        done
+    done | xargs -P "$JOBS" -n 4 bash -c 'heap_target_one "$1" "$2" "$3" "$4"' _ || {
+        say "bench: stopped: a heap search on target failed (above)" >&2
+        exit 1
+    }
 fi
+
+phase "heap needed on target"
 
 # ---- code size ---------------------------------------------------------------------
 
@@ -325,10 +483,13 @@ needs() {
         END { for (s in u) if (!(s in d) && s !~ /^__/) printf "%s ", s }'
 }
 
-# size_row LABEL "ARCHIVE SUMS" "LINKED SUMS" OBJECTS: one row of the table.
+# size_row LABEL "ARCHIVE SUMS" "LINKED SUMS" OBJECTS: one row of the table,
+# with the static RAM of the linked program (.data + .bss).
 size_row() {
-    SIZE_ROWS+=("| $1 | $(awk '{ printf "%s | %s | %s", $1, $2, $3 }' <<<"$2") | $(awk '{ printf "%s | %s | %s", $1, $2, $3 }' <<<"$3") | $4 |")
+    SIZE_ROWS+=("| $1 | $(awk '{ printf "%s | %s | %s", $1, $2, $3 }' <<<"$2") | $(awk '{ printf "%s | %s | %s | %s", $1, $2, $3, ($1 == "-" ? "-" : $2 + $3) }' <<<"$3") | $4 |")
 }
+# The linked "text data bss" of each bareslab row, by "ARCH.ROW", for the goals.
+declare -A SIZE_LINKED
 
 say "== code size (-Os)"
 SIZE_ROWS=()
@@ -339,14 +500,16 @@ SIZE_DETAIL=()
 # not define, if anything.
 size_lib() {
     local arch=$1 label=$2 prefix=$3 cflags=$4 libc=$5 variant=$6 config=$7 members=$8
-    local dir=$OUT/size-$1-$6 lib ext
+    local tag lib ext dir
+    tag=$(size_tag "$variant")
+    dir=$OUT/size-$arch-$tag
     if ! command -v "${prefix}gcc" >/dev/null; then
         note "code size for $arch skipped: ${prefix}gcc is missing"
         return
     fi
     if ! make --no-print-directory lib ARCH="$arch" O="$dir" EXTRA_CFLAGS=-Os MM_CONFIG="$config" \
-        >"$OUT/logs/size-$arch-$variant.log" 2>&1; then
-        note "code size for $arch $variant skipped: make lib failed (see $OUT/logs/size-$arch-$variant.log)"
+        >"$OUT/logs/size-$arch-$tag.log" 2>&1; then
+        note "code size for $arch $variant skipped: make lib failed (see $OUT/logs/size-$arch-$tag.log)"
         return
     fi
     lib=$dir/libmm.a
@@ -355,20 +518,37 @@ size_lib() {
     if [ -n "$ext" ]; then
         note "libmm.a for $arch ($variant) calls ${ext% } (a freestanding library should need none); the linked size takes it from $(basename "$libc")"
     fi
-    size_row "bareslab $variant, $label" "$(size_sum "${prefix}size" "$lib" "$members")" \
-        "$(linked_size "${prefix}gcc" "$cflags" -ffreestanding tests/bench/size_mm.c "$lib" ${ext:+"$libc"})" \
-        "MM_CONFIG=\`${config:-(defaults)}\`: ${members% }"
+    SIZE_LINKED[$arch.$variant]=$(linked_size "${prefix}gcc" "$cflags" -ffreestanding tests/bench/size_mm.c "$lib" ${ext:+"$libc"})
+    size_row "$variant, $label" "$(size_sum "${prefix}size" "$lib" "$members")" \
+        "${SIZE_LINKED[$arch.$variant]}" "MM_CONFIG=\`${config:-(defaults)}\`: ${members% }"
     SIZE_DETAIL+=("$label, $variant: $("${prefix}size" "$lib" | awk 'NR > 1 { printf "%s%s %d+%d+%d", sep, $6, $1, $2, $3; sep = ", " }')")
 }
-# The rows: the core (pages, pools, kmalloc) without and with hardening, then
-# with the statistics and validator, then with the debug layer compiled in.
-CORE_MEMBERS="port.o util.o page_alloc.o slab.o kmalloc.o"
-size_libs() {
-    size_lib "$@" core "-DCONFIG_MM_HARDENED=0" "$CORE_MEMBERS"
-    size_lib "$@" "core+hardening" "" "$CORE_MEMBERS"
-    size_lib "$@" "+stats+validate" "" "$CORE_MEMBERS stats.o validate.o"
-    size_lib "$@" "+debug" "-DCONFIG_MM_DEBUG=1" ""
+# size_tag ROW: the row's name as a folder name.
+size_tag() {
+    local t=${1// /-}
+    echo "${t//+/}"
 }
+# The rows: the core (pages, pools, kmalloc) of every bareslab build, then the
+# defaults with the statistics and validator, then with the debug layer:
+# "name|MM_CONFIG|archive members counted (all when empty)".
+CORE_MEMBERS="port.o util.o page_alloc.o slab.o kmalloc.o"
+SIZE_CONFIGS=()
+for v in $VARIANT_NAMES; do SIZE_CONFIGS+=("$v|${VARIANT_CONFIG[$v]}|$CORE_MEMBERS"); done
+SIZE_CONFIGS+=("defaults +stats+validate||$CORE_MEMBERS stats.o validate.o")
+SIZE_CONFIGS+=("defaults +debug|-DCONFIG_MM_DEBUG=1|")
+size_libs() {
+    local c name config members
+    for c in "${SIZE_CONFIGS[@]}"; do
+        IFS='|' read -r name config members <<<"$c"
+        size_lib "$@" "$name" "$config" "$members"
+    done
+}
+# size_build ARCH DIR MM_CONFIG: build one libmm.a at -Os; size_lib's own make
+# then finds it up to date (or fails again, into its log).
+size_build() {
+    make --no-print-directory lib ARCH="$1" O="$2" EXTRA_CFLAGS=-Os MM_CONFIG="$3" >/dev/null 2>&1 || true
+}
+export -f size_build
 # size_malloc LABEL PREFIX ARCH_FLAGS CFLAGS ARCHIVE: add the row of a C library's
 # malloc and free.
 size_malloc() {
@@ -391,6 +571,12 @@ if command -v arm-none-eabi-gcc >/dev/null; then
     NEWLIB=$(arm-none-eabi-gcc $ARM_CFLAGS -print-file-name=libc.a)
 fi
 : >"$OUT/logs/size-link.log"
+for arch in arm riscv; do
+    for c in "${SIZE_CONFIGS[@]}"; do
+        IFS='|' read -r name config _ <<<"$c"
+        printf '%s\0%s\0%s\0' "$arch" "$OUT/size-$arch-$(size_tag "$name")" "$config"
+    done
+done | xargs -0 -n 3 -P "$JOBS" bash -c 'size_build "$1" "$2" "$3"' _
 size_libs arm "Cortex-M3" arm-none-eabi- "$ARM_CFLAGS" "${NEWLIB%.a}_nano.a"
 size_libs riscv "rv64imac" riscv64-unknown-elf- "$RV_CFLAGS" "$PICOLIBC"
 if [ -n "$NEWLIB" ]; then
@@ -404,6 +590,8 @@ if command -v riscv64-unknown-elf-gcc >/dev/null; then
         -specs=picolibc.specs "$PICOLIBC"
 fi
 for r in "${SIZE_ROWS[@]}"; do say "$r"; done
+
+phase "code size"
 
 # ---- chart -----------------------------------------------------------------------
 
@@ -438,21 +626,127 @@ else
     note "chart skipped: needs valgrind and gnuplot (apt-get install gnuplot-nox)"
 fi
 
+phase "chart"
+
+# ---- goals ---------------------------------------------------------------------
+
+# Where a goal's figure comes from: each prints the figure measured, or
+# nothing when this run did not measure it.
+goal_ipo() { echo "${IPO[$1.$2]:-}"; }              # ALLOCATOR WORKLOAD
+goal_heap() { [ -z "${HEAP[$1.$2]:-}" ] || awk '{ print $2 }' <<<"${HEAP[$1.$2]}"; }
+goal_target() {                                     # BOARD IMAGE WORKLOAD KEY
+    local log
+    log=$(target_log "$1" "$2" "$3") && field target "$4" "$log"
+}
+goal_target_worst() {                               # BOARD IMAGE WORKLOAD
+    local log a f
+    log=$(target_log "$1" "$2" "$3") || return 0
+    a=$(field target worst_alloc "$log")
+    f=$(field target worst_free "$log")
+    echo $((a > f ? a : f))
+}
+goal_heap_target() {                                # BOARD IMAGE WORKLOAD
+    local log=$OUT/logs/heap-target-$1-$2.$3.log
+    [ -f "$log" ] || return 0
+    if [ "$(field heap bytes "$log")" = - ]; then echo "does not fit"; else field heap ratio "$log"; fi
+}
+goal_size() {                                       # ARCH ROW text|ram
+    local s=${SIZE_LINKED[$1.$2]:-}
+    [ -n "$s" ] || return 0
+    awk -v k="$3" '$1 != "-" { print (k == "text" ? $1 : $2 + $3) }' <<<"$s"
+}
+
+# The goals, one row each: "figure|where (board or host, build)|goal as
+# shown|goal as a number (the figure must not exceed it)|how to fetch the
+# figure". The "bareslab" build is CONFIG_MM_LOCKING=0 CONFIG_MM_HARDENED=0
+# (VARIANTS); "hardened" is the defaults without the lock.
+GOALS=()
+goal() { GOALS+=("$1|$2|$3|$4|$5"); }
+for w in kcache-small mixed-small; do
+    goal "average instructions per op, \`$w\`" "Cortex-M3, bareslab" "≤ 25" 25 "goal_target arm bareslab $w instructions_per_op"
+    goal "average instructions per op, \`$w\`" "rv64, bareslab" "≤ 25" 25 "goal_target riscv bareslab $w instructions_per_op"
+done
+for w in kcache-small mixed-small; do
+    goal "worst single ALLOC or FREE after set-up, \`$w\`" "Cortex-M3, bareslab" "≤ 90" 90 "goal_target_worst arm bareslab $w"
+    goal "worst single ALLOC or FREE after set-up, \`$w\`" "rv64, bareslab" "≤ 120" 120 "goal_target_worst riscv bareslab $w"
+done
+goal "heap needed, \`kcache-small\`" "Cortex-M3, bareslab" "≤ 1.15" 1.15 "goal_heap_target arm bareslab kcache-small"
+goal "heap needed, \`mixed-small\`" "Cortex-M3, bareslab" "≤ 1.25" 1.25 "goal_heap_target arm bareslab mixed-small"
+goal "heap needed, \`kcache-small\`" "host (64-bit, as rv64), bareslab" "≤ 1.15" 1.15 "goal_heap bareslab kcache-small"
+goal "heap needed, \`mixed-small\`" "host (64-bit, as rv64), bareslab" "≤ 1.25" 1.25 "goal_heap bareslab mixed-small"
+goal "core code (pages, pools, kmalloc), linked, -Os, bytes" "Cortex-M3, bareslab" "≤ 3 KiB (3072)" 3072 "goal_size arm bareslab text"
+goal "allocator's own .data + .bss, bytes" "Cortex-M3, bareslab" "≤ 512" 512 "goal_size arm bareslab ram"
+set -- 20 16 16 18 22
+for w in pair32 lifo64 fifo64 kcache mixed; do
+    goal "instructions per op, \`$w\` (callgrind)" "host, bareslab" "≤ $1" "$1" "goal_ipo bareslab $w"
+    shift
+done
+set -- 23 19 19 21 25
+for w in pair32 lifo64 fifo64 kcache mixed; do
+    goal "instructions per op, \`$w\` (callgrind)" "host, hardened" "≤ $1" "$1" "goal_ipo bareslab-hardened $w"
+    shift
+done
+goal "heap needed, \`kcache\`" "host, bareslab (page allocator)" "≤ 1.10" 1.10 "goal_heap bareslab kcache"
+goal "heap needed, \`mixed\`" "host, bareslab (page allocator)" "≤ 1.20" 1.20 "goal_heap bareslab mixed"
+
+# goal_rows: the table's rows, and GOALS_MET / GOALS_MISSED / GOALS_UNMEASURED.
+GOALS_MET=0 GOALS_MISSED=0 GOALS_UNMEASURED=0
+GOAL_TABLE=()
+for g in "${GOALS[@]}"; do
+    IFS='|' read -r figure where shown limit cmd <<<"$g"
+    read -r -a argv <<<"$cmd"
+    value=$("${argv[@]}" 2>/dev/null || true)
+    if [ -z "$value" ]; then
+        status="not measured"
+        value="not measured"
+        GOALS_UNMEASURED=$((GOALS_UNMEASURED + 1))
+    elif awk -v v="$value" -v l="$limit" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v + 0 <= l + 0) }'; then
+        status="met"
+        GOALS_MET=$((GOALS_MET + 1))
+    else
+        status="**missed**"
+        GOALS_MISSED=$((GOALS_MISSED + 1))
+    fi
+    GOAL_TABLE+=("| $figure | $where | $shown | $value | $status |")
+done
+say "== goals: $GOALS_MET met, $GOALS_MISSED missed, $GOALS_UNMEASURED not measured"
+for r in "${GOAL_TABLE[@]}"; do say "$r"; done
+
 # ---- report --------------------------------------------------------------------
+
+# The region of the count runs, per board: "Cortex-M3: 3145728 bytes; ...".
+REGIONS=
+for board in "${TARGET_BOARDS[@]}"; do
+    for i in ${TARGET_IMAGES[$board]}; do
+        log=$(target_log "$board" "$i" kcache-small) || continue
+        REGIONS="$REGIONS${BOARD_NAME[$board]}: $(field target region "$log") bytes; "
+        break
+    done
+done
 
 ELAPSED=$(($(date +%s) - START))
 {
     say "# bareslab benchmark"
     say
-    say "- Mode: $MODE; took ${ELAPSED} s; load average ${LOAD_START} at the start, $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown) at the end (wall-clock figures mean little when it is above 1)."
+    say "- Mode: $MODE; took ${ELAPSED} s ($(printf '%s, ' "${PHASES[@]}" | sed 's/, $//')); load average ${LOAD_START} at the start, $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown) at the end (wall-clock figures mean little when it is above 1)."
     say "- Commit: $(git describe --always --dirty 2>/dev/null || echo unknown); $(date -u '+%Y-%m-%d %H:%M UTC')."
     say "- Host: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) CPUs; $(gcc --version | head -1); $(valgrind --version 2>/dev/null || echo 'no valgrind')."
     say "- Workloads: shared/bench/WORKLOADS.md, generated by tests/bench/trace.c; each is replayed in a fresh process."
-    say "- bareslab builds (host, -O2): \`bareslab\`: MM_CONFIG=\`$MM_CONFIG_FAST\`; \`bareslab-hardened\`: MM_CONFIG=\`$MM_CONFIG_HARDENED\` (debug and hardening options at their defaults); \`bareslab-small\`: MM_CONFIG=\`$MM_CONFIG_SMALL\` (the profile for small heaps)."
+    builds=$(for v in $VARIANT_NAMES; do printf '`%s`: MM_CONFIG=`%s`; ' "$v" "${VARIANT_CONFIG[$v]}"; done)
+    say "- bareslab builds (host and boards at -O2, sizes at -Os): ${builds%; } (\`bareslab-hardened\` leaves the debug and hardening options at their defaults; \`bareslab-small\` is the profile for small heaps)."
     origins=$(for a in "${BUILT[@]}"; do
         printf '%s (%s), ' "$a" "$(sed -n 's/^alloc origin=//p' "$OUT/logs/time-$a.${WORKLOADS%% *}.log")"
     done)
     say "- Allocators, with where malloc was bound: ${origins%, }."
+    say
+    say "## Goals"
+    say
+    say "What the allocator must reach (the benchmark only shows it): each goal beside the figure this run"
+    say "measured, from the sections below. $GOALS_MET met, $GOALS_MISSED missed, $GOALS_UNMEASURED not measured in this run$([ "$QUICK" = 1 ] && echo ' (QUICK=1 does not replay kcache and mixed on the host)')."
+    say
+    say "| figure | where | goal | measured | |"
+    say "| --- | --- | ---: | ---: | --- |"
+    for r in "${GOAL_TABLE[@]}"; do say "$r"; done
     say
     say "## Traces"
     say
@@ -505,56 +799,132 @@ ELAPSED=$(($(date +%s) - START))
     if [ ${#HEAP_ALLOCS[@]} -gt 0 ]; then
         say "## Heap needed"
         say
-        say "The smallest region given to \`mm_add_region()\` (found by binary search to 1%, one fresh process per"
-        say "try; the region starts on a 4 MiB boundary) in which the whole trace runs without a failed"
-        say "allocation, divided by the trace's peak of live requested bytes. Page descriptors are included."
+        say "The smallest region given to \`mm_add_region()\` above which every size tried runs the whole trace"
+        say "without a failed allocation, divided by the trace's peak of live requested bytes; one fresh process per"
+        say "try, the region on a 4 MiB boundary, page descriptors included. Success is not monotonic in the"
+        say "size (a region may run a trace that a slightly larger one fails), so the search (replay.c -H) works on"
+        say "a grid of 1% steps, g(0) = peak, g(k + 1) = g(k) + ceil(g(k) / 100): it brackets in steps of 16, binary"
+        say "searches down to two neighbours (what a plain search would report), then tries every grid size from"
+        say "there up to the bracket's top. The figure is the grid size just above the largest one that failed."
         say
         printf '| workload | peak live bytes |'; for a in "${HEAP_ALLOCS[@]}"; do printf ' %s bytes | %s ratio |' "$a" "$a"; done; printf '\n'
         printf '| --- | ---: |'; for a in "${HEAP_ALLOCS[@]}"; do printf ' ---: | ---: |'; done; printf '\n'
+        moved=()
         for w in $HEAP_WORKLOADS; do
             printf '| `%s` | %s |' "$w" "$(field trace peak_bytes "$OUT/logs/trace-$w.log")"
             for a in "${HEAP_ALLOCS[@]}"; do
-                read -r bytes ratio <<<"${HEAP[$a.$w]}"
+                read -r bytes ratio search <<<"${HEAP[$a.$w]}"
                 printf ' %s | %s |' "$bytes" "$ratio"
+                [ "$search" = "$bytes" ] || moved+=("$a \`$w\`: $search bytes")
             done
             printf '\n'
         done
         say
+        if [ ${#moved[@]} -gt 0 ]; then
+            say "Where a plain binary search would have stopped lower (a larger size failed above it): $(printf '%s; ' "${moved[@]}" | sed 's/; $//')."
+            say
+        fi
     fi
-    if [ ${#TARGET_BUILT[@]} -gt 0 ]; then
-        say "## On target: QEMU virt, rv64imac"
+    if [ ${#TARGET_BOARDS[@]} -gt 0 ]; then
+        say "## On target"
         say
-        say "tests/bench/target.c replays each trace on the bare board (one boot per workload, so a fresh"
-        say "allocator; libmm.a from \`make lib ARCH=riscv\` at -O2 with the same MM_CONFIG as on the host),"
-        say "reading \`minstret\` around every op under \`qemu-system-riscv64 -icount shift=0\` (exact and"
-        say "repeatable), once against an allocator that does nothing and once against kmalloc/kfree"
-        say "(\`picolibc\`: against picolibc's malloc/free, in an image built the same way, its sbrk given the same region)."
-        say "*Instructions/op*: the difference of the two totals over the op count. *Worst*: the largest single"
-        say "ALLOC or FREE after the first op (its index in the trace in brackets), less the null pass's cost of"
-        say "one op. *First ALLOC*: op 0, where bareslab sets its caches up."
+        say "tests/bench/target.c replays each trace on the bare board, one boot per workload (so a fresh"
+        say "allocator): libmm.a from \`make lib ARCH=...\` at -O2 with the same MM_CONFIG as on the host; the"
+        say "C libraries' malloc and free in images built the same way, their sbrk given the same region"
+        say "(${REGIONS%; }, on a 1 MiB boundary at the top of the board's last RAM bank). The trace is generated op by op"
+        say "between the counted calls, and its checksum checked. The board's counter is read around every op,"
+        say "once against an allocator that does nothing and once against the one measured, and every reading"
+        say "is converted to whole instructions with the board's calibration (below). *ALLOC*, *FREE*: average"
+        say "instructions of one ALLOC, one FREE; *per op*: over every op (set-up included, as on the host); each"
+        say "less the null pass. *Worst*: the largest single ALLOC or FREE after op 0 (its index in the trace in"
+        say "brackets), less the null pass's cost of one op. Set-up is in its own table below."
         say
-        say "| build | workload | instructions/op | worst ALLOC (op) | worst FREE (op) | first ALLOC |"
+        for board in "${TARGET_BOARDS[@]}"; do
+            cal_runs=0
+            cal_log=
+            for i in ${TARGET_IMAGES[$board]}; do
+                for w in ${BOARD_WORKLOADS[$board]}; do
+                    log=$(target_log "$board" "$i" "$w") || continue
+                    [ -n "$cal_log" ] || cal_log=$log
+                    grep -q '^calibration .*exact=yes$' "$log" && cal_runs=$((cal_runs + 1))
+                done
+            done
+            say "### ${BOARD_NAME[$board]} (${BOARD_MACHINE[$board]})"
+            say
+            say "Counter: ${BOARD_COUNTER[$board]}, under \`${BOARD_ICOUNT[$board]}\`. Each image calibrates it before"
+            say "replaying: it times a jump into runs of 0 to \`nops\` nops and a known mix of instructions between"
+            say "two reads (arch_cycles_nops(), arch_cycles_mix() in arch/$board), takes the ticks per instruction"
+            say "as the simplest fraction within two ticks of the longest run, and checks that every run and the mix"
+            say "convert to exactly their instruction count with every reading within one tick; a run that is not"
+            say "exact stops the benchmark. Calibration of the first run (all $cal_runs runs of this board were exact):"
+            say
+            say "    $(grep -m1 '^calibration ' "$cal_log")"
+            say
+            say "| build | workload | ALLOC | FREE | per op | worst ALLOC (op) | worst FREE (op) |"
+            say "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+            for i in ${TARGET_IMAGES[$board]}; do
+                for w in ${BOARD_WORKLOADS[$board]}; do
+                    log=$(target_log "$board" "$i" "$w") || continue
+                    say "| $(image_label "$i") | \`$w\` | $(field target alloc_per_op "$log") | $(field target free_per_op "$log") | $(field target instructions_per_op "$log") | $(field target worst_alloc "$log") ($(field target worst_alloc_op "$log")) | $(field target worst_free "$log") ($(field target worst_free_op "$log")) |"
+                done
+            done
+            say
+        done
+        say "### Set-up"
+        say
+        say "What the calls that set the allocator up cost, in instructions, less a call that does nothing:"
+        say "\`mm_add_region()\` of the region the runs use (its page descriptors are written then, so this grows"
+        say "with the region), and the first ALLOC of each trace (op 0, left out of the worst figures above). The"
+        say "C libraries have no set-up call: their sbrk is simply given the region."
+        say
+        say "| board | build | region bytes | \`mm_add_region()\` | first ALLOC, \`kcache-small\` | first ALLOC, \`mixed-small\` |"
         say "| --- | --- | ---: | ---: | ---: | ---: |"
-        for v in "${TARGET_BUILT[@]}"; do
-            for w in $TARGET_WORKLOADS; do
-                log=$OUT/logs/target-$v.$w.log
-                say "| $v | \`$w\` | $(field target instructions_per_op "$log") | $(field target worst_alloc "$log") ($(field target worst_alloc_op "$log")) | $(field target worst_free "$log") ($(field target worst_free_op "$log")) | $(field target first_alloc "$log") |"
+        for board in "${TARGET_BOARDS[@]}"; do
+            for i in ${TARGET_IMAGES[$board]}; do
+                k=$(target_log "$board" "$i" kcache-small) || continue
+                m=$(target_log "$board" "$i" mixed-small) || continue
+                say "| ${BOARD_NAME[$board]} | $(image_label "$i") | $(field target region "$k") | $(field target add_region "$k") | $(field target first_alloc "$k") | $(field target first_alloc "$m") |"
             done
         done
         say
+        heap_rows=()
+        for board in "${TARGET_BOARDS[@]}"; do
+            for i in ${TARGET_IMAGES[$board]}; do
+                for w in $TARGET_HEAP_WORKLOADS; do
+                    log=$OUT/logs/heap-target-$board-$i.$w.log
+                    [ -f "$log" ] || continue
+                    heap_rows+=("| ${BOARD_NAME[$board]} | $(image_label "$i") | \`$w\` | $(field trace peak_bytes "$OUT/logs/trace-$w.log") | $(field heap bytes "$log") | $(field heap ratio "$log") | $(field heap search_bytes "$log") | $(field heap tries "$log") |")
+                done
+            done
+        done
+        if [ ${#heap_rows[@]} -gt 0 ]; then
+            say "### Heap needed on target"
+            say
+            say "As on the host (the same grid and search, tests/bench/heap-target.sh), one boot of the image per"
+            say "try with the region's size on its console line, without -icount; the region ends at the top of the"
+            say "board's last RAM bank and starts on a 1 MiB boundary. *Plain search*: where a binary search alone"
+            say "would have stopped."
+            say
+            say "| board | build | workload | peak live bytes | heap needed | ratio | plain search | tries |"
+            say "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"
+            for r in "${heap_rows[@]}"; do say "$r"; done
+            say
+        fi
     fi
     if [ ${#SIZE_ROWS[@]} -gt 0 ]; then
-        say "## Code size"
+        say "## Code size and static RAM"
         say
-        say "Bytes at -Os, as \`size\` counts them (text includes read-only data). *Archive*: bareslab's whole"
-        say "libmm.a (\`make lib ARCH=... EXTRA_CFLAGS=-Os MM_CONFIG=...\`): the core is port, util, page_alloc, slab, kmalloc; for a C library, the members"
-        say "that a link of malloc and free pulls in. *Linked*: the smallest program on the allocator"
-        say "(tests/bench/size_mm.c: mm_add_region, kmalloc, kfree; tests/bench/size_libc.c: malloc, free)"
-        say "linked with --gc-sections and no start code, its own few bytes included. What the platform"
-        say "provides anyway is left out of both: _sbrk/sbrk, errno and newlib's reentrancy struct (stubbed)."
+        say "Bytes at -Os, as \`size\` counts them (text includes read-only data). *Archive*: bareslab's"
+        say "libmm.a (\`make lib ARCH=... EXTRA_CFLAGS=-Os MM_CONFIG=...\`), the members named: the core is port,"
+        say "util, page_alloc, slab, kmalloc; for a C library, the members that a link of malloc and free pulls in."
+        say "*Linked*: the smallest program on the allocator (tests/bench/size_mm.c: mm_add_region, kmalloc,"
+        say "kfree; tests/bench/size_libc.c: malloc, free) linked with --gc-sections and no start code."
+        say "*Static RAM*: its .data + .bss, what the allocator itself takes (class and region descriptors;"
+        say "size_mm.c has none of its own). What the platform provides anyway is left out: _sbrk/sbrk, errno"
+        say "and newlib's reentrancy pointer (stubbed in size_libc.c: 8 bytes of .bss on Cortex-M3)."
         say
-        say "| library | archive text | data | bss | linked text | data | bss | archive members |"
-        say "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+        say "| library | archive text | data | bss | linked text | data | bss | static RAM | archive members |"
+        say "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
         for r in "${SIZE_ROWS[@]}"; do say "$r"; done
         say
         for d in "${SIZE_DETAIL[@]}"; do say "- libmm.a per object (text+data+bss), $d."; done

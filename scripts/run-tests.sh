@@ -87,6 +87,8 @@ plain_stage fuzz tests/fuzz/run.sh 30
 plain_stage valgrind tests/valgrind/run.sh
 plain_stage libc-host tests/libc/run.sh
 plain_stage libc-boards tests/libc/boards.sh
+# The bench images' instruction counter: straight-line code counts exactly on both boards.
+plain_stage calibration tests/bench/calibration.sh
 for arch in host arm riscv; do
 	if make --no-print-directory ARCH=$arch all >"$log_dir/build-$arch.log" 2>&1; then
 		plain_stage "boot-$arch" tests/boot/run.sh $arch build/$arch/bareslab.elf

@@ -6,6 +6,7 @@
 #
 #   scripts/run.sh ARCH IMAGE            ARCH is arm, riscv or host
 #   RUN_TIMEOUT=30 scripts/run.sh ...    stop after 30 seconds, status 124
+#   QEMU_FLAGS="-icount shift=8" scripts/run.sh ...   more QEMU options (boards)
 #
 # Exit status: exactly the image's (`exit 3` at the prompt gives 3), 124 when
 # RUN_TIMEOUT ran out, 2 on a usage error, 127 when QEMU is missing.
@@ -56,6 +57,8 @@ if [[ $arch != host ]]; then
     fi
     # No display, no monitor; a reset (e.g. exit without semihosting) ends QEMU.
     cmd+=(-nographic -monitor none -no-reboot)
+    # shellcheck disable=SC2206 # options, split at spaces
+    [[ -z ${QEMU_FLAGS:-} ]] || cmd+=($QEMU_FLAGS)
     if [[ -t 0 ]]; then
         # The mux gives the Ctrl-A keys; signal=off passes Ctrl-C to the board.
         cmd+=(-chardev "stdio,id=console,mux=on,signal=off" -serial chardev:console)

@@ -42,9 +42,33 @@ void arch_console_putc(char c)
 	*uart_reg(UART_DATA) = (unsigned char)c;
 }
 
+/*
+ * CMSDK APB timer 1 (ARM DDI 0479), used only while waiting for a byte. QEMU
+ * hands the UART a byte from its input when its main loop wakes up, which,
+ * with no timer pending, can take a second; a running timer wakes it every
+ * TIMER_TICKS of the 25 MHz clock. No interrupt: nothing else sees it.
+ */
+#define TIMER1_BASE 0x40001000u
+#define TIMER_CTRL 0x00
+#define TIMER_VALUE 0x04
+#define TIMER_RELOAD 0x08
+#define TIMER_CTRL_EN (1u << 0)
+#define TIMER_TICKS (UART_PCLK_HZ / 1000) /* 1 ms */
+
+static inline volatile uint32_t *timer_reg(uint32_t offset)
+{
+	return (volatile uint32_t *)(TIMER1_BASE + offset);
+}
+
 int arch_console_getc(void)
 {
-	while (!(*uart_reg(UART_STATE) & STATE_RX_FULL))
-		;
+	if (!(*uart_reg(UART_STATE) & STATE_RX_FULL)) {
+		*timer_reg(TIMER_RELOAD) = TIMER_TICKS;
+		*timer_reg(TIMER_VALUE) = TIMER_TICKS;
+		*timer_reg(TIMER_CTRL) = TIMER_CTRL_EN;
+		while (!(*uart_reg(UART_STATE) & STATE_RX_FULL))
+			;
+		*timer_reg(TIMER_CTRL) = 0;
+	}
 	return (int)(*uart_reg(UART_DATA) & 0xff);
 }

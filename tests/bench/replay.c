@@ -19,9 +19,10 @@
  * Modes:
  *   (default)  one replay, for callgrind;
  *   -t RUNS    RUNS timed replays, wall-clock nanoseconds per op;
- *   -H         heap needed: the smallest region (to 1%) in which the whole
- *              trace runs, found by binary search, one forked process per try
- *              (for allocators that take a region: bareslab).
+ *   -H         heap needed: the smallest region (on a 1% grid) above which
+ *              every size tried runs the whole trace (run_heap_search()),
+ *              one forked process per try (for allocators that take a
+ *              region: bareslab).
  *
  * Output: lines of key=value words, read by scripts/bench.sh.
  */
@@ -227,37 +228,94 @@ static int heap_try(struct replay *rp, size_t bytes)
 }
 
 /*
- * Smallest region in which the trace runs: double from the peak until it
- * fits, then halve the gap until it is under 1% of the answer. Nothing can
- * run in less than the peak, so that is the first lower bound.
+ * Heap needed. Success is not monotonic in the region's size (a size may run
+ * the trace and a slightly larger one fail), so a plain binary search reports
+ * one size that happened to run. The figure is defined on a grid of 1% steps,
+ * g(0) = peak live bytes, g(k + 1) = g(k) + ceil(g(k) / 100):
+ *
+ *   1. bracket: try g(0), g(HEAP_BRACKET), g(2 * HEAP_BRACKET), ... until
+ *      one runs: g(K);
+ *   2. binary search between the last index that failed and K, down to two
+ *      adjacent indices: b runs, b - 1 fails (g(b) is what a plain search
+ *      reports: search_bytes);
+ *   3. scan: try every index between b and K not tried yet.
+ *
+ * The figure is g(f + 1), f the largest index that failed (-1 when none
+ * did): every grid size from it up to g(K) was tried and ran. The same
+ * search runs on the boards (tests/bench/heap-target.sh).
  */
+#define HEAP_BRACKET 16
+#define HEAP_MAX_TRIES 256
+
+static size_t heap_grid(size_t peak, unsigned int k)
+{
+	size_t g = peak;
+
+	while (k--)
+		g += (g + 99) / 100;
+	return g;
+}
+
+struct heap_search {
+	struct replay *rp;
+	unsigned int tries;
+	unsigned int index[HEAP_MAX_TRIES];
+	bool ran[HEAP_MAX_TRIES];
+};
+
+/* Whether grid size @k runs the trace: tried once, remembered. */
+static bool heap_runs(struct heap_search *hs, unsigned int k)
+{
+	unsigned int i;
+
+	for (i = 0; i < hs->tries; i++)
+		if (hs->index[i] == k)
+			return hs->ran[i];
+	if (hs->tries == HEAP_MAX_TRIES) {
+		fprintf(stderr, "replay: %s: more than %d tries\n", hs->rp->w->name,
+			HEAP_MAX_TRIES);
+		exit(1);
+	}
+	hs->index[hs->tries] = k;
+	hs->ran[hs->tries] = heap_try(hs->rp, heap_grid(hs->rp->stats.peak_bytes, k));
+	return hs->ran[hs->tries++];
+}
+
 static int run_heap_search(struct replay *rp)
 {
-	size_t lo = rp->stats.peak_bytes - 1, hi = rp->stats.peak_bytes;
-	unsigned int tries = 0;
+	static struct heap_search hs;
+	size_t peak = rp->stats.peak_bytes;
+	int lo = -1, hi = 0, worst = -1, mid, k;
+	unsigned int i;
 
-	for (;;) {
-		tries++;
-		if (heap_try(rp, hi))
-			break;
+	hs.rp = rp;
+	hs.tries = 0;
+	while (!heap_runs(&hs, (unsigned int)hi)) {
 		lo = hi;
-		if (hi > ((size_t)1 << 40)) {
-			fprintf(stderr, "replay: %s does not fit in %zu bytes\n", rp->w->name, hi);
+		hi += HEAP_BRACKET;
+		if (heap_grid(peak, (unsigned int)hi) > ((size_t)1 << 40)) {
+			fprintf(stderr, "replay: %s does not fit in %zu bytes\n", rp->w->name,
+				heap_grid(peak, (unsigned int)hi));
 			return 1;
 		}
-		hi *= 2;
 	}
-	while (hi - lo > hi / 100) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		tries++;
-		if (heap_try(rp, mid))
+	k = hi;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (heap_runs(&hs, (unsigned int)mid))
 			hi = mid;
 		else
 			lo = mid;
 	}
-	printf("heap name=%s bytes=%zu ratio=%.3f tries=%u\n", rp->w->name, hi,
-	       (double)hi / (double)rp->stats.peak_bytes, tries);
+	for (mid = hi + 1; mid < k; mid++)
+		heap_runs(&hs, (unsigned int)mid);
+	for (i = 0; i < hs.tries; i++)
+		if (!hs.ran[i] && (int)hs.index[i] > worst)
+			worst = (int)hs.index[i];
+	printf("heap name=%s bytes=%zu ratio=%.3f tries=%u search_bytes=%zu\n", rp->w->name,
+	       heap_grid(peak, (unsigned int)(worst + 1)),
+	       (double)heap_grid(peak, (unsigned int)(worst + 1)) / (double)peak, hs.tries,
+	       heap_grid(peak, (unsigned int)hi));
 	return 0;
 }
 

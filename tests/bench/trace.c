@@ -147,6 +147,11 @@ size_t trace_scratch_len(const struct trace_workload *w)
 	return w->shape == TRACE_CHURN ? w->width : 0;
 }
 
+uint32_t trace_max_ids(const struct trace_workload *w)
+{
+	return w->shape == TRACE_CHURN ? w->width + w->steps : w->width;
+}
+
 /* SplitMix64, as WORKLOADS.md gives it. */
 static uint64_t rng_next(uint64_t *s)
 {

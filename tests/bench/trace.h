@@ -148,6 +148,15 @@ struct trace_slot {
 size_t trace_scratch_len(const struct trace_workload *w);
 
 /**
+ * trace_max_ids - how many ids @w uses at most, known without generating it:
+ * its width for the fixed orders, L + N for a churn (the ramp and every step
+ * may each allocate a new id).
+ * Return: a bound on trace_stats.nr_ids of the whole trace: an id-indexed
+ * table of that many entries holds every op.
+ */
+uint32_t trace_max_ids(const struct trace_workload *w);
+
+/**
  * struct trace_iter - the state of a trace being generated. Fill it with
  * trace_iter_init(); read @stats at any time; touch nothing else.
  */
