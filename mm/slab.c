@@ -935,3 +935,13 @@ static void mm_cpu_drain_all(void)
 
 	for_each_cpu(cpu) mm_cpu_drain(cpu);
 }
+
+void mm_freeze(void)
+{
+	mm_lock_all();
+}
+
+void mm_thaw(void)
+{
+	mm_unlock_all();
+}

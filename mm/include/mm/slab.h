@@ -155,6 +155,22 @@ void mm_shrink(void);
 void mm_cpu_drain(unsigned int cpu);
 
 /**
+ * mm_freeze - stop the allocator: take every CPU's lock and the shared one
+ * (mm_port_lock()), in the order every call takes them. Every other
+ * bareslab call waits until mm_thaw().
+ *
+ * For a hosted port's fork(): freeze before, thaw in parent and child, and
+ * the child never inherits a lock some thread held half-way through a call.
+ * Context: not inside a bareslab call; with CONFIG_MM_LOCKING 0, does nothing.
+ */
+void mm_freeze(void);
+
+/**
+ * mm_thaw - undo mm_freeze(): every lock it took, in reverse.
+ */
+void mm_thaw(void);
+
+/**
  * kmalloc - allocate @size bytes.
  * @size: bytes wanted; 0 returns ZERO_SIZE_PTR.
  * @gfp: GFP_KERNEL or GFP_ATOMIC, optionally __GFP_ZERO.
