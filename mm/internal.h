@@ -185,10 +185,26 @@ static inline void mm_unlock_all(void)
 			(x) = (v);                                     \
 	} while (0)
 
-/* A counter only its own CPU adds to (under its lock), which others read. */
-static inline void counter_inc(unsigned long *n)
+/* A counter only its own CPU changes (under its lock), which others read. */
+static inline void counter_add(unsigned long *n, unsigned long d)
 {
-	WRITE_ONCE(*n, READ_ONCE(*n) + 1);
+	WRITE_ONCE(*n, READ_ONCE(*n) + d);
+}
+
+/* *@peak = max(*@peak, @v): a high-water mark any CPU may raise. */
+static inline void peak_raise(unsigned long *peak, unsigned long v)
+{
+	unsigned long old = READ_ONCE(*peak);
+
+	while (v > old) {
+		if (!SMP) {
+			*peak = v;
+			return;
+		}
+		if (__atomic_compare_exchange_n(peak, &old, v, true, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			return;
+	}
 }
 
 /* Set bit @b of *@w, as a release (the freed object's bytes before its bit);
@@ -357,7 +373,8 @@ struct kmem_cache_cpu {
 	unsigned long bits; /* reserved free objects: bits of *word, see obj_bit() */
 	uintptr_t addr; /* address of the word's object 0 */
 	unsigned long *word; /* the bitmap word they came from */
-	unsigned long nr_allocs; /* allocations since creation */
+	unsigned long nr_taken; /* objects reserved since creation, less those given
+				 * back: allocations, and what bits and held hold */
 	unsigned long nr_frees; /* frees since creation */
 	struct slab *slab; /* the active pool, or NULL */
 	uintptr_t base; /* its first byte */
@@ -421,14 +438,31 @@ static inline struct kmem_cache_cpu *cache_cpu(struct kmem_cache *s, unsigned in
 	return &s->cpu[SMP ? cpu : 0];
 }
 
-/* Objects handed out now: allocations less frees, on every CPU. */
-static inline unsigned long cache_nr_active(const struct kmem_cache *s)
+/* Objects handed out or held by the CPUs now: taken less freed, on every CPU. */
+static inline unsigned long cache_nr_taken(const struct kmem_cache *s)
 {
 	unsigned long n = 0;
 	unsigned int cpu;
 
-	for_each_cpu(cpu) n += READ_ONCE(s->cpu[cpu].nr_allocs) - READ_ONCE(s->cpu[cpu].nr_frees);
+	for_each_cpu(cpu) n += READ_ONCE(s->cpu[cpu].nr_taken) - READ_ONCE(s->cpu[cpu].nr_frees);
 	return n;
+}
+
+/* Objects the CPUs hold for handing out in their reservations. */
+static inline unsigned long cache_nr_held(const struct kmem_cache *s)
+{
+	unsigned long n = 0;
+	unsigned int cpu;
+
+	for_each_cpu(cpu) n += count_bits(s->cpu[cpu].bits | s->cpu[cpu].held);
+	return n;
+}
+
+/* Objects handed out now. With every CPU's lock (mm_lock_all()), or the
+ * calling CPU's when the others cannot hold any of @s. */
+static inline unsigned long cache_nr_active(const struct kmem_cache *s)
+{
+	return cache_nr_taken(s) - cache_nr_held(s);
 }
 
 /* Whether @slab is a CPU's active pool (under the shared lock, which every
@@ -550,7 +584,8 @@ void *slab_alloc_slow(struct kmem_cache *s, unsigned int cpu, gfp_t gfp, size_t 
 		      const void *caller);
 void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, unsigned int cpu,
 		    const void *caller);
-void slab_freed(struct kmem_cache *s, struct slab *slab);
+void slab_freed(struct slab *slab);
+bool slab_refill(struct kmem_cache *s, unsigned int cpu);
 void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_t align,
 		      slab_flags_t flags, void (*ctor)(void *));
 int __kmem_cache_shrink(struct kmem_cache *s, unsigned int cpu);

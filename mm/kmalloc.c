@@ -152,9 +152,11 @@ static void *kmalloc_large(size_t size, gfp_t gfp, unsigned int cpu)
 
 /* ---- the API -------------------------------------------------------------------------- */
 
-/* Everything but a size-class hit: 0, large sizes, a reservation to refill,
- * debug caches, fault injection. Takes the locks itself. */
-static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, const void *caller)
+/* Everything but a size-class hit: 0, large sizes, a reservation to refill
+ * (@s, the class found by the fast path, else NULL), debug caches, fault
+ * injection. Takes the locks itself (@s last: the fast path's registers stay). */
+static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, const void *caller,
+						    struct kmem_cache *s)
 {
 	unsigned int cpu;
 	void *p;
@@ -162,15 +164,19 @@ static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, cons
 	if (size == 0)
 		return ZERO_SIZE_PTR;
 	cpu = cpu_lock();
-	shared_lock();
-	if (size > KMALLOC_MAX_CACHE_SIZE)
-		p = kmalloc_large(size, gfp, cpu);
-	else if (slab_is_up)
-		p = slab_alloc_slow(&mm_state->kmalloc[kmalloc_index(size)], cpu, gfp, size,
-				    caller);
-	else
-		p = NULL; /* no region yet */
-	shared_unlock();
+	if (s && slab_refill(s, cpu)) {
+		p = slab_alloc_fast(s, cpu);
+	} else {
+		shared_lock();
+		if (size > KMALLOC_MAX_CACHE_SIZE)
+			p = kmalloc_large(size, gfp, cpu);
+		else if (slab_is_up)
+			p = slab_alloc_slow(s ? s : &mm_state->kmalloc[kmalloc_index(size)], cpu,
+					    gfp, size, caller);
+		else
+			p = NULL; /* no region yet */
+		shared_unlock();
+	}
 	cpu_unlock(cpu);
 	if (p && (gfp & __GFP_ZERO))
 		mm_memset(p, 0, size);
@@ -186,11 +192,13 @@ static __attribute__((noinline)) void *zero_block(void *p, size_t size)
 
 void *kmalloc(size_t size, gfp_t gfp)
 {
+	struct kmem_cache *s = NULL;
+
 	if (likely(size - 1 < kmalloc_table_max)) {
-		struct kmem_cache *s = mm_state->size_cache[(size - 1) >> 3];
 		unsigned int cpu = cpu_lock();
 		void *p;
 
+		s = mm_state->size_cache[(size - 1) >> 3];
 		if (likely(slab_alloc_ready(s, cpu))) {
 			p = slab_alloc_fast(s, cpu);
 			cpu_unlock(cpu);
@@ -198,7 +206,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 		}
 		cpu_unlock(cpu);
 	}
-	return kmalloc_slow(size, gfp, _RET_IP_);
+	return kmalloc_slow(size, gfp, _RET_IP_, s);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)

@@ -126,46 +126,72 @@ static void quarantine(struct kmem_cache *s, struct kmem_cache_cpu *c, struct sl
  * other CPU (each frees under its own lock). */
 #define FREES_IN_FLIGHT (NR_CPUS - 1u)
 
-/*
- * slab_reserve - fill the empty reservation *@res from @slab: the first
- * started word with a free bit, from the cursor on, else a new word. Its
- * bits are counted in inuse as if handed out, and in the cache's peak.
- * Return: false when the pool has no free object (or was quarantined).
- * Unlocked. Time: at most one look at each started word.
- */
-static bool slab_reserve(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab *slab,
-			 unsigned long *res)
+/* The first started word of @slab with a free bit, from its cursor on, and
+ * its bits in *@bits; -1 when none has one. Time: at most one look at each. */
+static int find_free_word(const struct slab *slab, unsigned long *bits)
 {
-	unsigned int k, w = slab->cursor, n;
-	unsigned long bits, held;
+	unsigned int k, w = slab->cursor;
 
 	for (k = 0; k < slab->fresh; k++, w = w + 1 < slab->fresh ? w + 1 : 0) {
-		bits = word_load(&slab->bitmap[w]);
-		if (bits)
-			goto take;
+		*bits = word_load(&slab->bitmap[w]);
+		if (*bits)
+			return (int)w;
 	}
-	if (slab->fresh >= s->words)
-		return false;
-	w = slab->fresh++;
-	bits = slab->bitmap[w] = word_mask(s, w);
-	if (!cache_slow_only(s))
-		WRITE_ONCE(slab->limit, slab_carved(s, slab));
-take:
-	n = count_bits(bits);
+	return -1;
+}
+
+/*
+ * reserve_word - make @bits, the free bits of word @w of @slab, the empty
+ * reservation *@res of @c, whose active pool @slab is. They count in the
+ * pool's count as if handed out, and in the cache's peak.
+ * Return: false, and nothing changed, when they cannot be true: a bit for no
+ * object, or more free objects than the count allows (corrupt bits).
+ * Under cpu_lock() of @c's CPU.
+ */
+static bool reserve_word(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab *slab,
+			 unsigned int w, unsigned long bits, unsigned long *res)
+{
+	unsigned int n = count_bits(bits);
+
 	if (unlikely((bits & ~word_mask(s, w)) ||
-		     READ_ONCE(slab->inuse) + n > slab_carved(s, slab) + FREES_IN_FLIGHT)) {
-		quarantine(s, c, slab, "pool's free bits disagree with its count");
+		     READ_ONCE(slab->inuse) + n > slab_carved(s, slab) + FREES_IN_FLIGHT))
 		return false;
-	}
 	(void)count_add(&slab->inuse, n);
+	counter_add(&c->nr_taken, n);
 	slab->cursor = (uint8_t)w;
 	c->word = &slab->bitmap[w];
 	c->addr = c->base + (uintptr_t)w * BITS_PER_LONG * s->size + cache_red_left(s);
 	*res = bits;
-	held = cache_nr_active(s) + n;
-	if (held > s->peak_active)
-		s->peak_active = held;
+	peak_raise(&s->peak_active, cache_nr_taken(s));
 	return true;
+}
+
+/*
+ * slab_reserve - fill the empty reservation *@res from @slab: the first
+ * started word with a free bit, from the cursor on (unless @scanned: the
+ * caller found none), else a new word.
+ * Return: false when the pool has no free object (or was quarantined).
+ * Under cpu_lock() and the shared lock. Time: at most one look at each
+ * started word.
+ */
+static bool slab_reserve(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab *slab,
+			 unsigned long *res, bool scanned)
+{
+	unsigned long bits = 0;
+	int w = scanned ? -1 : find_free_word(slab, &bits);
+
+	if (w < 0) {
+		if (slab->fresh >= s->words)
+			return false;
+		w = slab->fresh++;
+		bits = slab->bitmap[w] = word_mask(s, (unsigned int)w);
+		if (!cache_slow_only(s))
+			WRITE_ONCE(slab->limit, slab_carved(s, slab));
+	}
+	if (reserve_word(s, c, slab, (unsigned int)w, bits, res))
+		return true;
+	quarantine(s, c, slab, "pool's free bits disagree with its count");
+	return false;
 }
 
 /* A new pool for @s, from the memory under the pools; NULL when out of it. */
@@ -205,17 +231,27 @@ static void pool_emptied(struct kmem_cache *s, struct slab *slab)
 	}
 }
 
+/* Drop @c's reservation and active pool; return how many objects it held
+ * (still counted in the pool's count: the caller lowers it). */
+static unsigned int reservation_drop(struct kmem_cache_cpu *c)
+{
+	unsigned int unused = (c->bits | c->held) ? count_bits(c->bits | c->held) : 0;
+
+	c->bits = 0;
+	c->held = 0;
+	c->slab = NULL;
+	counter_add(&c->nr_taken, -(unsigned long)unused);
+	return unused;
+}
+
 /* Give the CPU part @c's reservation back to its active pool and let the pool
  * go to the list its fill says. Under c's CPU lock and the shared lock.
  * Time: O(1). */
 static void deactivate(struct kmem_cache *s, struct kmem_cache_cpu *c)
 {
 	struct slab *slab = c->slab;
-	unsigned int unused = count_bits(c->bits | c->held), inuse;
+	unsigned int unused = reservation_drop(c), inuse;
 
-	c->bits = 0;
-	c->held = 0;
-	c->slab = NULL;
 	if (!slab)
 		return;
 	/* Other CPUs' frees may lower the count after this, but never to 0
@@ -250,10 +286,7 @@ static void quarantine(struct kmem_cache *s, struct kmem_cache_cpu *c, struct sl
 	r.detail = why;
 	mm_report_send(&r);
 	if (c && c->slab == slab) {
-		(void)count_add(&slab->inuse, -count_bits(c->bits | c->held));
-		c->bits = 0;
-		c->held = 0;
-		c->slab = NULL;
+		(void)count_add(&slab->inuse, -reservation_drop(c));
 	} else if (slab_state(slab) == SLAB_PARTIAL || slab_state(slab) == SLAB_EMPTY) {
 		list_del(&slab->list);
 		if (slab_state(slab) == SLAB_EMPTY)
@@ -294,15 +327,18 @@ static struct slab *take_pool(struct kmem_cache *s, unsigned int cpu)
 }
 
 /*
- * cache_refill - fill the empty reservation *@res: from the active pool, else
- * from the next pool (the full active one goes to no list).
- * Return: false when out of memory. Unlocked.
+ * cache_refill - fill the empty reservation *@res: from the active pool
+ * (only a new word of it when @scanned: the caller found no free bit in its
+ * started ones), else from the next pool (the full active one goes to no
+ * list).
+ * Return: false when out of memory. Under cpu_lock() and the shared lock.
  */
-static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigned long *res)
+static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigned long *res,
+			 bool scanned)
 {
 	struct slab *slab = c->slab;
 
-	if (slab && slab_state(slab) != SLAB_QUARANTINED && slab_reserve(s, c, slab, res))
+	if (slab && slab_state(slab) != SLAB_QUARANTINED && slab_reserve(s, c, slab, res, scanned))
 		return true;
 	if (c->slab)
 		deactivate(s, c);
@@ -313,12 +349,41 @@ static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigne
 		set_slab_state(slab, SLAB_ACTIVE);
 		c->slab = slab;
 		c->base = slab_base(slab);
-		if (slab_reserve(s, c, slab, res))
+		if (slab_reserve(s, c, slab, res, false))
 			return true;
 		/* A listed pool always has a free object: this one lied. */
 		if (c->slab == slab)
 			quarantine(s, c, slab, "pool on a list without a free object");
 	}
+}
+
+/*
+ * slab_refill - refill @cpu's empty fast reservation of plain cache @s: the
+ * fast paths' first resort. From the started words of its active pool
+ * without the shared lock (only this CPU changes its active pool's cursor
+ * and words started), else as cache_refill() does under it. A slow-path
+ * cache, a failure to inject or no memory left are slab_alloc_slow()'s.
+ * Return: whether the reservation is full again. Under cpu_lock(@cpu).
+ */
+bool slab_refill(struct kmem_cache *s, unsigned int cpu)
+{
+	struct kmem_cache_cpu *c = cache_cpu(s, cpu);
+	struct slab *slab = c->slab;
+	unsigned long bits;
+	bool ok;
+	int w;
+
+	if (cache_slow_only(s) || (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown)))
+		return false;
+	if (slab && READ_ONCE(slab->limit)) {
+		w = find_free_word(slab, &bits);
+		if (w >= 0 && reserve_word(s, c, slab, (unsigned int)w, bits, &c->bits))
+			return true;
+	}
+	shared_lock();
+	ok = cache_refill(s, c, &c->bits, slab && READ_ONCE(slab->limit));
+	shared_unlock();
+	return ok;
 }
 
 /*
@@ -338,9 +403,14 @@ void *slab_alloc_slow(struct kmem_cache *s, unsigned int cpu, gfp_t gfp, size_t 
 		s->nr_failures++;
 		return NULL;
 	}
-	if (!*res && !cache_refill(s, c, res)) {
+	if (!*res && !cache_refill(s, c, res, false)) {
 		s->nr_failures++;
 		return NULL;
+	}
+	if (!cache_slow_only(s)) { /* nothing to make ready: the fast path's pop */
+		obj = reservation_pop(s, c, res);
+		vg_alloc(obj, size, false);
+		return obj;
 	}
 	/* Bit order: the bits before this one were all handed out before. */
 	pos = (unsigned int)(c->word - c->slab->bitmap) * (unsigned int)BITS_PER_LONG +
@@ -396,11 +466,11 @@ static void slab_list_update(struct kmem_cache *s, struct slab *slab)
  * its count under the shared lock (nothing with one CPU) and move it to the
  * list its fill says.
  */
-void slab_freed(struct kmem_cache *s, struct slab *slab)
+void slab_freed(struct slab *slab)
 {
 	shared_lock();
 	(void)count_add(&slab->inuse, -1u);
-	slab_list_update(s, slab);
+	slab_list_update(slab->cache, slab);
 	shared_unlock();
 }
 
@@ -448,7 +518,7 @@ void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj, unsigned
 	word_test_and_set(&slab->bitmap[idx / BITS_PER_LONG],
 			  obj_bit(s, idx % (unsigned int)BITS_PER_LONG));
 	(void)count_add(&slab->inuse, -1u);
-	counter_inc(&cache_cpu(s, cpu)->nr_frees);
+	counter_add(&cache_cpu(s, cpu)->nr_frees, 1);
 	slab_list_update(s, slab);
 }
 
@@ -780,9 +850,13 @@ static __attribute__((noinline)) void *kmem_cache_alloc_slow(struct kmem_cache *
 	unsigned int cpu = cpu_lock();
 	void *obj;
 
-	shared_lock();
-	obj = slab_alloc_slow(s, cpu, gfp, s->object_size, caller);
-	shared_unlock();
+	if (slab_refill(s, cpu)) {
+		obj = slab_alloc_fast(s, cpu);
+	} else {
+		shared_lock();
+		obj = slab_alloc_slow(s, cpu, gfp, s->object_size, caller);
+		shared_unlock();
+	}
 	cpu_unlock(cpu);
 	if (obj && (gfp & __GFP_ZERO))
 		mm_memset(obj, 0, s->object_size);

@@ -47,15 +47,16 @@ static inline void *reservation_pop(struct kmem_cache *s, struct kmem_cache_cpu 
 
 	*res = bits & (bits - 1);
 	word_and(c->word, ~(1ul << b));
-	counter_inc(&c->nr_allocs);
 	return (void *)(c->addr + (unsigned long)bit_obj(s, b) * s->size);
 }
 
 /*
  * slab_alloc_ready - whether slab_alloc_fast() may allocate from @s now: its
- * reservation is not empty (and no failure is to be injected). When not, the
- * slow path does everything: refill, new pool, caches that allocate in the
- * slow path alone, exhaustion. Unlocked.
+ * reservation is not empty (and no failure is to be injected). When not,
+ * the slow path refills it, first from the active pool's started words
+ * without the shared lock (slab_refill()), else with it: another pool, a
+ * new word, caches that allocate in the slow path alone, exhaustion.
+ * Under cpu_lock(@cpu).
  */
 static inline bool slab_alloc_ready(struct kmem_cache *s, unsigned int cpu)
 {
@@ -108,9 +109,9 @@ static inline bool slab_free_fast(struct kmem_cache *s, struct slab *slab, const
 				       obj_bit(s, (unsigned int)(i % BITS_PER_LONG)))))
 		return false;
 	vg_free(obj);
+	counter_add(&cache_cpu(s, cpu)->nr_frees, 1);
 	if (unlikely(!count_dec_inside(&slab->inuse, s->objects_less_2)))
-		slab_freed(s, slab); /* it empties, or it was full */
-	counter_inc(&cache_cpu(s, cpu)->nr_frees);
+		slab_freed(slab); /* it empties, or it was full */
 	return true;
 }
 

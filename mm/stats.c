@@ -9,9 +9,9 @@
  * Where each figure comes from:
  *
  *   per cache (struct kmem_cache)        global (struct mm_counters, page_alloc)
- *   cpu.nr_allocs, cpu.nr_frees          large_allocs / large_frees / large_pages
- *   active = nr_allocs - nr_frees        failures (huge, overflow, large OOM)
- *   peak_active (kept at each refill)    region nr_free, free_area, peak of used
+ *   cpu.nr_taken, cpu.nr_frees           large_allocs / large_frees / large_pages
+ *   active = taken - frees - held        failures (huge, overflow, large OOM)
+ *   peak_active (raised at each refill)  region nr_free, free_area, peak of used
  *   nr_failures, nr_pools, nr_empty,     (kept when pages are taken)
  *   nr_lost, nr_quarantined
  *
@@ -27,7 +27,7 @@
  *              |  '- free pages
  *              '- page descriptors and free bits (metadata at the start of the region)
  *
- * Context: every call takes the port lock for as long as it reads.
+ * Context: every call takes every lock (mm_lock_all()) for as long as it reads.
  */
 #include <mm/stats.h>
 #include "internal.h"
@@ -217,19 +217,9 @@ static void cache_counts(const struct kmem_cache *s, unsigned long *allocs, unsi
 	*allocs = *frees = 0;
 	for_each_cpu(cpu)
 	{
-		*allocs += s->cpu[cpu].nr_allocs;
+		*allocs += s->cpu[cpu].nr_taken - count_bits(s->cpu[cpu].bits | s->cpu[cpu].held);
 		*frees += s->cpu[cpu].nr_frees;
 	}
-}
-
-/* Objects the CPUs hold for handing out, in every pool of @s. */
-static unsigned long cache_held(const struct kmem_cache *s)
-{
-	unsigned long n = 0;
-	unsigned int cpu;
-
-	for_each_cpu(cpu) n += count_bits(s->cpu[cpu].bits | s->cpu[cpu].held);
-	return n;
 }
 
 static void __get_cache_stats(const struct kmem_cache *s, struct mm_cache_stats *st)
@@ -320,7 +310,7 @@ void mm_reset_peak(void)
 	mm_page_counters.peak_used = mm_page_counters.used;
 	if (slab_is_up)
 		for_each_cache(s)
-			s->peak_active = cache_nr_active(s) + cache_held(s);
+			s->peak_active = cache_nr_taken(s);
 	mm_unlock_all();
 }
 

@@ -442,10 +442,10 @@ Test(validate, a_wrong_live_count_is_found)
 	struct kmem_cache *s = kmem_cache_create("count", 32, 0, 0, NULL);
 
 	kmem_cache_alloc(s, GFP_KERNEL);
-	s->cpu[0].nr_allocs++;
+	s->cpu[0].nr_taken++;
 	cr_assert_eq(mm_validate(), 1);
 	cr_assert_eq(count_reports(MM_REPORT_CORRUPT), 1);
-	s->cpu[0].nr_allocs--;
+	s->cpu[0].nr_taken--;
 	cr_assert_eq(mm_validate(), 0);
 }
 
