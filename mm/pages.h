@@ -215,7 +215,10 @@ static inline void *page_address(const struct mm_region *r, const struct page *p
 }
 
 /* The header of the pool of no page: nothing passes the fast free path's checks in it. */
-extern struct slab mm_no_slab;
+/* The header of every page without a pool: read-only (in flash on a board),
+ * as nothing ever writes it. */
+extern const struct slab mm_no_slab_header;
+#define mm_no_slab (*(struct slab *)&mm_no_slab_header)
 
 /* The header of the pool page @pg belongs to, or NULL. */
 static inline struct slab *page_slab(const struct mm_region *r, const struct page *pg)

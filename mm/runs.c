@@ -223,22 +223,27 @@ static struct run *take(struct mm_region *r, struct run *run, size_t size, uintp
 
 /*
  * An allocated run of @size bytes whose payload starts on a boundary of
- * @align, cut from the free run @run (on its list); NULL, nothing changed,
- * when @run has no room for it. What lies before goes back free.
+ * @align, cut from the top of the free run @run (on its list): aligned
+ * blocks (pools) gather at the top of the free space and the others at its
+ * bottom, so that pools left behind split fewer free runs. NULL, nothing
+ * changed, when @run has no room for it. What lies before and after goes
+ * back free.
  */
 static struct run *take_aligned(struct mm_region *r, struct run *run, size_t size, size_t align,
 				uintptr_t flags)
 {
-	uintptr_t a = (uintptr_t)run;
-	uintptr_t payload = (a + RUN_GRAIN + align - 1) & ~(uintptr_t)(align - 1);
-	size_t front = payload - RUN_GRAIN - a, have = run_size(run);
+	uintptr_t a = (uintptr_t)run, end = a + run_size(run);
+	uintptr_t payload = (end - size + RUN_GRAIN) & ~(uintptr_t)(align - 1);
 	uintptr_t prev = run->size & RUN_PREV_FREE;
+	size_t front, have = run_size(run);
 
-	if (front && front < RUN_MIN) {
-		payload += align;
-		front += align;
-	}
-	if (front + size > have)
+	/* What is left after it is nothing or a run of its own. */
+	if (end - (payload - RUN_GRAIN + size) && end - (payload - RUN_GRAIN + size) < RUN_MIN)
+		payload -= align;
+	if (end - a < size || payload < a + RUN_GRAIN)
+		return NULL;
+	front = payload - RUN_GRAIN - a;
+	if (front && front < RUN_MIN)
 		return NULL;
 	remove_free(r, run);
 	if (front) {

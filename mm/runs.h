@@ -181,7 +181,10 @@ static inline struct mm_region *addr_to_region(uintptr_t a)
 }
 
 /* The header of the pool of no page: nothing passes the fast free path's checks in it. */
-extern struct slab mm_no_slab;
+/* The header of every page without a pool: read-only (in flash on a board),
+ * as nothing ever writes it. */
+extern const struct slab mm_no_slab_header;
+#define mm_no_slab (*(struct slab *)&mm_no_slab_header)
 
 /* The header of the pool @p lies in, or NULL. */
 static inline struct slab *virt_to_slab(const void *p)

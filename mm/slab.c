@@ -75,8 +75,8 @@ struct mm_cpu mm_cpus[NR_CPUS];
 /* The pool header of every page that is in no pool: its cache's geometry puts
  * any pointer at index 0, and its bound is 0, so every free misses the fast
  * path on it. */
-static struct kmem_cache no_cache = { .name = "none" };
-struct slab mm_no_slab = { .cache = &no_cache };
+static const struct kmem_cache no_cache = { .name = "none" };
+const struct slab mm_no_slab_header = { .cache = (struct kmem_cache *)&no_cache };
 
 bool slab_is_up;
 struct mm_state *mm_state;
