@@ -519,6 +519,55 @@ Test(lookup, second_free_of_page_allocator_blocks_is_a_double_free)
 	cr_assert_eq(nr_recorded_reports, 2);
 }
 
+/*
+ * Large blocks freed next to each other, each after the one before it, then
+ * the first: every free merges with a free neighbour (without the page
+ * allocator, the free run before swallows the next block's run and header).
+ * A second free of each is one double free report and changes nothing.
+ */
+Test(lookup, second_free_of_large_blocks_merged_on_free_is_a_double_free)
+{
+	enum {
+		N = 5
+	};
+	size_t size = 2 * PAGE_SIZE + 100, free0;
+	void *p[N];
+	unsigned int i;
+
+	for (i = 0; i < N; i++) {
+		p[i] = kmalloc(size, GFP_KERNEL);
+		assert_large_block(p[i]);
+		claim(p[i], size);
+		fill(p[i], size, i);
+	}
+	/* p[N - 1] stays live: the freed ones merge with each other only. */
+	for (i = 1; i < N - 1; i++) {
+		release(p[i], size);
+		kfree(p[i]);
+	}
+	release(p[0], size);
+	kfree(p[0]);
+	cr_assert_eq(nr_recorded_reports, 0);
+	cr_assert_eq(mm_validate(), 0);
+	free0 = mm_nr_free_pages();
+	for (i = 0; i < N - 1; i++) {
+		kfree(p[i]);
+		expect_one_report(i, MM_REPORT_DOUBLE_FREE, p[i]);
+		cr_assert_eq(mm_nr_free_pages(), free0, "the double free of %p freed pages", p[i]);
+		cr_assert_eq(mm_validate(), 0);
+	}
+	/* Nothing is handed out over the live block, nor twice. */
+	for (i = 0; i < N - 1; i++) {
+		void *q = kmalloc(size, GFP_KERNEL);
+
+		assert_large_block(q);
+		claim(q, size);
+	}
+	cr_assert(holds(p[N - 1], size, N - 1), "the live block was written");
+	cr_assert_eq(nr_recorded_reports, N - 1);
+	cr_assert_eq(mm_validate(), 0);
+}
+
 /* A reserved object (the cache holds it to hand out) is free: freeing it is a double free. */
 Test(lookup, double_free_of_a_reserved_object_is_reported_and_it_comes_out_once)
 {
