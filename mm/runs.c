@@ -26,7 +26,10 @@
  *
  * Free: merge with the run after when free, with the run before when
  * RUN_PREV_FREE says so (its size is in the word before the header), and put
- * the result on its list. No two free runs are ever next to each other.
+ * the result on its list. No two free runs are ever next to each other. A
+ * header a merge swallows keeps checking, with RUN_FREE set: a second free of
+ * its payload is a double free (reported, nothing changed), never a free of a
+ * run that is no longer there.
  *
  * Time: every call is O(1): a few list operations and bit scans, never a walk.
  * Context: every function here is called with the lock held.
@@ -318,6 +321,10 @@ void run_free(struct mm_region *r, struct run *run)
 	if (prev) {
 		size_t before = *(const uintptr_t *)((const char *)run - sizeof(uintptr_t));
 
+		/* The run before swallows this one: its header, left as it was,
+		 * would still check as a live run's, and a second free of the
+		 * payload would free it again. Marked free, it is a double free. */
+		set_run(r, run, run->size | RUN_FREE);
 		run = (struct run *)((char *)run - before);
 		remove_free(r, run);
 		size += before;

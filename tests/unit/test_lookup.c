@@ -133,6 +133,40 @@ static void assert_object_of(const struct kmem_cache *s, const void *p)
 	cr_assert_eq((uintptr_t)p % s->align, 0, "%p is not aligned to %u", p, s->align);
 }
 
+/*
+ * The alignment <mm/slab.h> promises a kmalloc block above the classes: a
+ * page with the page allocator; without it the block is a run, aligned to
+ * MM_MIN_ALIGN only.
+ */
+static size_t large_align(void)
+{
+	return IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? PAGE_SIZE : MM_MIN_ALIGN;
+}
+
+/*
+ * The report for a free of a pointer the allocator never handed out that lies
+ * in a region but in no pool and no live block. With the page allocator it is
+ * foreign. Without it the region is one heap of runs, and a pointer into it
+ * that is no run's payload (its header does not check) is an interior one.
+ */
+static enum mm_report_kind never_handed_out_report(void)
+{
+	return IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? MM_REPORT_FOREIGN_FREE : MM_REPORT_INTERIOR_FREE;
+}
+
+/* @p is what kmalloc() handed out above the classes: the start of a live block
+ * of its own (pages, or a run), aligned as promised. */
+static void assert_large_block(const void *p)
+{
+	struct mm_block b;
+
+	cr_assert_not_null(p, "allocation failed");
+	mm_lookup(p, &b);
+	cr_assert(b.kind == BLOCK_PAGES && b.live && b.kmalloc && b.start == p,
+		  "%p is no live kmalloc block of its own", p);
+	cr_assert_eq((uintptr_t)p % large_align(), 0, "%p is not aligned to %zu", p, large_align());
+}
+
 /* A new object of @s at @p: an object start, overlapping no live block. */
 static void take(const struct kmem_cache *s, void *p)
 {
@@ -231,8 +265,9 @@ struct traffic {
 	unsigned int step;
 };
 
-/* Sizes of the other traffic: classes no test below uses for victims, and pages. */
-static const size_t other_sizes[] = { 40, 300, 2000, 3 * PAGE_SIZE + 5 };
+/* Sizes of the other traffic: classes no test below uses for victims, and pages.
+ * (Not 300: without the page allocator it is in the largest class, a victims'.) */
+static const size_t other_sizes[] = { 40, 200, 2000, 3 * PAGE_SIZE + 5 };
 
 static void traffic_op(struct traffic *t)
 {
@@ -264,6 +299,8 @@ static void traffic_op(struct traffic *t)
 			n = other_sizes[k / 4 % ARRAY_SIZE(other_sizes)];
 			p = kmalloc(n, GFP_KERNEL);
 			claim(p, n);
+			cr_assert(!virt_to_slab(p) || cache_of(p) != t->s,
+				  "other traffic in the victims' class %s", t->s->name);
 			t->other_size[t->nr_other] = n;
 			t->other[t->nr_other++] = p;
 		}
@@ -297,52 +334,71 @@ static void traffic_end(struct traffic *t)
 
 static const unsigned int delays[] = { 0, 1, 2, 10, 100, 1000 };
 
+/* Victims taken from each victims' pool of @s: three, or one less than the
+ * pool holds, so that one object of each stays live and its pool never empties. */
+static unsigned int victims_per_pool(const struct kmem_cache *s)
+{
+	return s->objects > 3 ? 3 : s->objects - 1;
+}
+
+/* Victim @d among @held, the objects of the victims' pools in the order handed out. */
+static void *victim(const struct kmem_cache *s, void **held, unsigned int d)
+{
+	unsigned int per_pool = victims_per_pool(s);
+
+	return held[d / per_pool * s->objects + d % per_pool];
+}
+
 /*
- * A late double free of an object of the kmalloc class of @size: fill two
- * pools, free a victim of one, let delays[d] operations pass, free it again.
+ * A late double free of an object of the kmalloc class of @size: fill the
+ * victims' pools, free a victim of one, let delays[d] operations pass, free
+ * it again.
  */
 static void late_double_frees_in_class(size_t size)
 {
 	struct traffic t = { 0 };
 	struct kmem_cache *s;
 	void **held;
-	unsigned int i, d, n, before, reports0 = nr_recorded_reports;
-	void *victim;
+	unsigned int i, d, n, pools, before, reports0 = nr_recorded_reports;
+	void *v;
 
 	held = calloc(2 * PAGE_SIZE, sizeof(*held));
 	held[0] = kmalloc(size, GFP_KERNEL);
 	s = cache_of(held[0]);
 	take(s, held[0]);
-	/* Two pools, every object of both handed out: the victims' pools. The
-	 * third pool is the active one, where the traffic goes. */
-	n = 2 * s->objects;
+	cr_assert_geq(s->objects, 2, "%s: a victim per pool leaves one live", s->name);
+	/* Two pools (three when a pool holds three objects), every object of
+	 * them handed out: the victims' pools. The next pool is the active
+	 * one, where the traffic goes. */
+	pools = (ARRAY_SIZE(delays) + victims_per_pool(s) - 1) / victims_per_pool(s);
+	n = pools * s->objects;
 	cr_assert_lt(n, 2 * PAGE_SIZE);
 	for (i = 1; i < n; i++) {
 		held[i] = kmalloc(size, GFP_KERNEL);
 		take(s, held[i]);
 	}
-	cr_assert_eq(s->nr_pools, 2, "%s: two pools for %u objects", s->name, n);
-	cr_assert_geq(s->objects, 4, "three victims per pool leave one live");
-	/* A third pool, active before any victim is freed: the traffic's. It
+	cr_assert_eq(s->nr_pools, pools, "%s: %u pools for %u objects", s->name, pools, n);
+	/* One more pool, active before any victim is freed: the traffic's. It
 	 * holds this object and at most half a pool more, so it never fills,
 	 * and the cache never takes the victims' pools from its partial list. */
 	held[n] = kmalloc(size, GFP_KERNEL);
 	take(s, held[n]);
-	cr_assert_eq(s->nr_pools, 3);
+	cr_assert_eq(s->nr_pools, pools + 1);
 	t.s = s;
 	t.max_same = s->objects / 2;
 	t.others = true;
 	for (d = 0; d < ARRAY_SIZE(delays); d++) {
-		/* Victims 0-2 from the first pool's blocks, 3-5 from the second's. */
-		victim = held[d / 3 * s->objects + d % 3];
-		release(victim, kmem_cache_size(s));
-		mark(victim, kmem_cache_size(s), FREED_VICTIM);
-		kfree(victim);
+		/* Victims 0-2 from the first pool's blocks, 3-5 from the second's
+		 * (two from each of three pools of three objects). */
+		v = victim(s, held, d);
+		release(v, kmem_cache_size(s));
+		mark(v, kmem_cache_size(s), FREED_VICTIM);
+		kfree(v);
 		for (i = 0; i < delays[d]; i++)
 			traffic_op(&t);
 		before = nr_recorded_reports;
-		kfree(victim);
-		expect_one_report(before, MM_REPORT_DOUBLE_FREE, victim);
+		kfree(v);
+		expect_one_report(before, MM_REPORT_DOUBLE_FREE, v);
 		cr_assert_eq(mm_validate(), 0, "%s, double free after %u operations", s->name,
 			     delays[d]);
 	}
@@ -356,7 +412,7 @@ static void late_double_frees_in_class(size_t size)
 		cr_assert_not_null(p);
 		assert_object_of(s, p);
 		for (d = 0; d < ARRAY_SIZE(delays); d++)
-			if (p == held[d / 3 * s->objects + d % 3])
+			if (p == victim(s, held, d))
 				release(p, kmem_cache_size(s)); /* a victim back: no longer held */
 		claim(p, kmem_cache_size(s));
 	}
@@ -364,31 +420,16 @@ static void late_double_frees_in_class(size_t size)
 	free(held);
 }
 
-Test(lookup, late_double_free_of_a_small_object_is_reported_once)
+/*
+ * A late double free of a block kmalloc(@size) takes above the classes
+ * (pages, or a run): free it, let delays[d] operations pass, free it again.
+ */
+static void late_double_frees_of_large(size_t size)
 {
-	late_double_frees_in_class(16);
-	late_double_frees_in_class(64);
-}
-
-Test(lookup, late_double_free_of_a_mid_sized_object_is_reported_once)
-{
-	late_double_frees_in_class(96);
-	late_double_frees_in_class(192);
-	late_double_frees_in_class(1024);
-}
-
-Test(lookup, late_double_free_of_a_page_sized_object_is_reported_once)
-{
-	late_double_frees_in_class(PAGE_SIZE);
-	late_double_frees_in_class(KMALLOC_MAX_CACHE_SIZE);
-}
-
-Test(lookup, late_double_free_of_a_page_backed_block_is_reported_once)
-{
-	size_t size = 3 * PAGE_SIZE + 100, free_pages_before;
 	struct traffic t = { 0 };
-	unsigned int d, i, before;
-	void *victim, *warm;
+	unsigned int d, i, before, reports0 = nr_recorded_reports;
+	size_t free_pages_before;
+	void *v, *warm;
 
 	/* Traffic in one pool only, warmed up first, so that no page is taken
 	 * from the page allocator while the victim is free: its pages stay free. */
@@ -397,21 +438,61 @@ Test(lookup, late_double_free_of_a_page_backed_block_is_reported_once)
 	take(t.s, warm);
 	t.max_same = t.s->objects / 2;
 	for (d = 0; d < ARRAY_SIZE(delays); d++) {
-		victim = kmalloc(size, GFP_KERNEL);
-		claim(victim, size);
-		release(victim, size);
-		kfree(victim);
+		v = kmalloc(size, GFP_KERNEL);
+		assert_large_block(v);
+		claim(v, size);
+		release(v, size);
+		mark(v, size, FREED_VICTIM);
+		kfree(v);
 		free_pages_before = mm_nr_free_pages();
 		for (i = 0; i < delays[d]; i++)
 			traffic_op(&t);
 		before = nr_recorded_reports;
-		kfree(victim);
-		expect_one_report(before, MM_REPORT_DOUBLE_FREE, victim);
+		kfree(v);
+		expect_one_report(before, MM_REPORT_DOUBLE_FREE, v);
 		cr_assert_eq(mm_nr_free_pages(), free_pages_before, "the double free freed pages");
 		cr_assert_eq(mm_validate(), 0, "double free after %u operations", delays[d]);
+		release(v, size);
 	}
 	traffic_end(&t);
-	cr_assert_eq(nr_recorded_reports, ARRAY_SIZE(delays));
+	cr_assert_eq(nr_recorded_reports, reports0 + ARRAY_SIZE(delays));
+}
+
+/* A late double free of what kmalloc(@size) hands out: an object of a class,
+ * or above the classes a block of its own. */
+static void late_double_frees(size_t size)
+{
+	if (size <= KMALLOC_MAX_CACHE_SIZE)
+		late_double_frees_in_class(size);
+	else
+		late_double_frees_of_large(size);
+}
+
+Test(lookup, late_double_free_of_a_small_object_is_reported_once)
+{
+	late_double_frees(16);
+	late_double_frees(64);
+}
+
+/* Without the page allocator 1024 bytes is above the classes: a run. */
+Test(lookup, late_double_free_of_a_mid_sized_object_is_reported_once)
+{
+	late_double_frees(96);
+	late_double_frees(192);
+	late_double_frees(1024);
+}
+
+/* Without the page allocator a page is a run, and the largest class holds
+ * three objects a pool. */
+Test(lookup, late_double_free_of_a_page_sized_object_is_reported_once)
+{
+	late_double_frees(PAGE_SIZE);
+	late_double_frees(KMALLOC_MAX_CACHE_SIZE);
+}
+
+Test(lookup, late_double_free_of_a_page_backed_block_is_reported_once)
+{
+	late_double_frees_of_large(3 * PAGE_SIZE + 100);
 }
 
 Test(lookup, second_free_of_page_allocator_blocks_is_a_double_free)
@@ -436,6 +517,55 @@ Test(lookup, second_free_of_page_allocator_blocks_is_a_double_free)
 	claim(kmalloc(5 * PAGE_SIZE, GFP_KERNEL), 5 * PAGE_SIZE);
 	claim(get_free_pages(GFP_KERNEL, 2), PAGE_SIZE << 2);
 	cr_assert_eq(nr_recorded_reports, 2);
+}
+
+/*
+ * Large blocks freed next to each other, each after the one before it, then
+ * the first: every free merges with a free neighbour (without the page
+ * allocator, the free run before swallows the next block's run and header).
+ * A second free of each is one double free report and changes nothing.
+ */
+Test(lookup, second_free_of_large_blocks_merged_on_free_is_a_double_free)
+{
+	enum {
+		N = 5
+	};
+	size_t size = 2 * PAGE_SIZE + 100, free0;
+	void *p[N];
+	unsigned int i;
+
+	for (i = 0; i < N; i++) {
+		p[i] = kmalloc(size, GFP_KERNEL);
+		assert_large_block(p[i]);
+		claim(p[i], size);
+		fill(p[i], size, i);
+	}
+	/* p[N - 1] stays live: the freed ones merge with each other only. */
+	for (i = 1; i < N - 1; i++) {
+		release(p[i], size);
+		kfree(p[i]);
+	}
+	release(p[0], size);
+	kfree(p[0]);
+	cr_assert_eq(nr_recorded_reports, 0);
+	cr_assert_eq(mm_validate(), 0);
+	free0 = mm_nr_free_pages();
+	for (i = 0; i < N - 1; i++) {
+		kfree(p[i]);
+		expect_one_report(i, MM_REPORT_DOUBLE_FREE, p[i]);
+		cr_assert_eq(mm_nr_free_pages(), free0, "the double free of %p freed pages", p[i]);
+		cr_assert_eq(mm_validate(), 0);
+	}
+	/* Nothing is handed out over the live block, nor twice. */
+	for (i = 0; i < N - 1; i++) {
+		void *q = kmalloc(size, GFP_KERNEL);
+
+		assert_large_block(q);
+		claim(q, size);
+	}
+	cr_assert(holds(p[N - 1], size, N - 1), "the live block was written");
+	cr_assert_eq(nr_recorded_reports, N - 1);
+	cr_assert_eq(mm_validate(), 0);
 }
 
 /* A reserved object (the cache holds it to hand out) is free: freeing it is a double free. */
@@ -537,15 +667,20 @@ Test(lookup, random_run_with_late_double_frees_hands_nothing_out_twice)
 					continue; /* its first page is in a block again */
 				nr_recorded_reports = 0;
 				kfree(freed[k].p);
-				/* Exactly one report. A double free unless the first page
-				 * was in another block in between (a pool's page, whose
-				 * pool went back): then the allocator cannot tell it from
-				 * a pointer it never handed out. */
+				/* Exactly one report. A double free, unless what tells
+				 * the block was freed was overwritten in between: with
+				 * the page allocator the state of its first page, which
+				 * was a pool's whose pool went back; without it, its
+				 * run header, which lay in another block (a pool that
+				 * went back, or a block that ended short of the
+				 * pointer). Then the allocator cannot tell it from a
+				 * pointer it never handed out. */
 				cr_assert_eq(nr_recorded_reports, 1, "seed replay: op %lu", op);
 				cr_assert(recorded_reports[0].kind == MM_REPORT_DOUBLE_FREE ||
 						  recorded_reports[0].kind ==
-							  MM_REPORT_FOREIGN_FREE,
-					  "%s", mm_report_kind_name(recorded_reports[0].kind));
+							  never_handed_out_report(),
+					  "op %lu: %s", op,
+					  mm_report_kind_name(recorded_reports[0].kind));
 				nr_page_double++;
 			}
 			continue;
@@ -571,7 +706,7 @@ Test(lookup, random_run_with_late_double_frees_hands_nothing_out_twice)
 			if (virt_to_slab(blk[i]))
 				assert_object_of(cache_of(blk[i]), blk[i]);
 			else
-				cr_assert_eq((uintptr_t)blk[i] % PAGE_SIZE, 0);
+				assert_large_block(blk[i]);
 			len[i] = ksize(blk[i]);
 			claim(blk[i], len[i]);
 			fill(blk[i], len[i], i);
@@ -1060,6 +1195,21 @@ static void free_every_way(struct kmem_cache *s, size_t size, unsigned long lock
 	}
 }
 
+/*
+ * The number of kmalloc classes, as mm/kmalloc.c documents them. With the page
+ * allocator: steps of MM_MIN_ALIGN to 128 bytes, four per doubling to a page,
+ * then whole pages to KMALLOC_MAX_CACHE_SIZE. Without it: steps of
+ * MM_MIN_ALIGN to 64 bytes, then one class per number of objects a pool holds:
+ * 12, 10, 8, 7, 6, 5, 4 and 3.
+ */
+static unsigned int documented_nr_classes(void)
+{
+	if (IS_ENABLED(CONFIG_MM_PAGE_ALLOC))
+		return 128 / MM_MIN_ALIGN + 4 * (PAGE_SHIFT - 7) +
+		       KMALLOC_MAX_CACHE_SIZE / PAGE_SIZE - 1;
+	return 64 / MM_MIN_ALIGN + 8;
+}
+
 Test(lookup, every_kfree_of_every_class_takes_the_fast_path, .disabled = NOT_ONE_LOCK_PER_CALL)
 {
 	size_t size;
@@ -1076,9 +1226,7 @@ Test(lookup, every_kfree_of_every_class_takes_the_fast_path, .disabled = NOT_ONE
 		classes++;
 		size = c->object_size; /* the next size is the next class */
 	}
-	/* Linear ones to 128 bytes, four per doubling to a page, then whole pages. */
-	cr_assert_eq(classes, 128 / MM_MIN_ALIGN + 4 * (PAGE_SHIFT - 7) +
-				      KMALLOC_MAX_CACHE_SIZE / PAGE_SIZE - 1);
+	cr_assert_eq(classes, documented_nr_classes());
 	cr_assert_eq(nr_recorded_reports, 0);
 	cr_assert_eq(mm_validate(), 0);
 }
@@ -1109,7 +1257,8 @@ static void construct(void *p)
 }
 
 /* The counter sees the slow path: a constructor cache frees there only (two lock calls). */
-Test(lookup, a_free_to_a_cache_with_a_constructor_takes_the_slow_path, .disabled = NOT_ONE_LOCK_PER_CALL)
+Test(lookup, a_free_to_a_cache_with_a_constructor_takes_the_slow_path,
+     .disabled = NOT_ONE_LOCK_PER_CALL)
 {
 	struct kmem_cache *s = kmem_cache_create("ctor", 32, 0, 0, construct);
 
