@@ -650,10 +650,13 @@ size_t block_size(const struct mm_block *b);
 	 CONFIG_MM_KMALLOC_MAX / PAGE_SIZE - 1)
 #else
 #define KMALLOC_LINEAR_MAX 64
-#define NR_KMALLOC_CLASSES (KMALLOC_LINEAR_MAX / MM_MIN_ALIGN + 8)
-_Static_assert(CONFIG_MM_KMALLOC_MAX == 0,
-	       "without the page allocator the classes follow from CONFIG_MM_PAGE_SHIFT");
-_Static_assert(pool_class(12) > KMALLOC_LINEAR_MAX && pool_class(3) == KMALLOC_MAX_CACHE_SIZE,
+#define NR_KMALLOC_CLASSES                                                                       \
+	(KMALLOC_LINEAR_MAX / MM_MIN_ALIGN + MM_POOL_CLASS_IN(12) + MM_POOL_CLASS_IN(10) +       \
+	 MM_POOL_CLASS_IN(8) + MM_POOL_CLASS_IN(7) + MM_POOL_CLASS_IN(6) + MM_POOL_CLASS_IN(5) + \
+	 MM_POOL_CLASS_IN(4) + MM_POOL_CLASS_IN(3))
+_Static_assert(CONFIG_MM_KMALLOC_MAX >= KMALLOC_LINEAR_MAX,
+	       "without the page allocator CONFIG_MM_KMALLOC_MAX is 64 or more");
+_Static_assert(pool_class(12) > KMALLOC_LINEAR_MAX && pool_class(3) == MM_POOL_CLASS(3),
 	       "the classes that pools of 12 down to 3 objects make come after the steps");
 #endif
 #define NR_LINEAR (KMALLOC_LINEAR_MAX / MM_MIN_ALIGN)

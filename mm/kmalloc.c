@@ -26,10 +26,14 @@
  *   bytes      classes                                     per pool   loss
  *   1-64       8 16 24 32 40 48 56 64                      122..15    7 bytes
  *   65-320     80 96 120 136 160 192 240 320               12..3      33%
+ *              (only those up to CONFIG_MM_KMALLOC_MAX: none by default)
  *   above      a run of their own: to MM_MIN_ALIGN               < 2 words
  *
  * (On 64-bit targets the first step is 16, and the classes above 64 are 80 96
- * 112 128 160 192 240 320.) Sizes up to KMALLOC_TABLE_MAX find their class in
+ * 112 128 160 192 240 320.) By default runs serve everything above 64 bytes:
+ * a run costs its request a grain, where a pool class costs up to a third of
+ * a block and, with a dozen classes, a half-empty pool each: on a heap of a
+ * few KiB that is what decides whether a program fits. Sizes up to KMALLOC_TABLE_MAX find their class in
  * size_cache[(size - 1) / 8], filled in by kmalloc_up() in the region's state;
  * larger ones by arithmetic.
  *

@@ -358,8 +358,9 @@ static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigne
 }
 
 /*
- * slab_refill - refill @cpu's empty fast reservation of plain cache @s: the
- * fast paths' first resort. From the started words of its active pool
+ * slab_refill - refill @cpu's fast reservation of plain cache @s, empty when
+ * the caller looked (it may not be now: the caller dropped the lock between):
+ * the fast paths' first resort. From the started words of its active pool
  * without the shared lock (only this CPU changes its active pool's cursor
  * and words started), else as cache_refill() does under it. A slow-path
  * cache, a failure to inject or no memory left are slab_alloc_slow()'s.
@@ -375,6 +376,8 @@ bool slab_refill(struct kmem_cache *s, unsigned int cpu)
 
 	if (cache_slow_only(s) || (IS_ENABLED(CONFIG_MM_DEBUG) && unlikely(mm_fail_countdown)))
 		return false;
+	if (c->bits)
+		return true; /* refilled since the caller looked, by a thread or interrupt */
 	if (slab && READ_ONCE(slab->limit)) {
 		w = find_free_word(slab, &bits);
 		if (w >= 0 && reserve_word(s, c, slab, (unsigned int)w, bits, &c->bits))

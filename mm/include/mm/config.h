@@ -71,16 +71,19 @@
 #endif
 
 /*
- * Largest kmalloc size class, in bytes (a power of two, at least two pages);
- * requests above it are served by whole pages. Without the page allocator it
- * must stay 0: the classes follow from the page (pool) size, the largest
- * being the one a pool holds three of, and requests above it take a run.
+ * Largest kmalloc size class, in bytes. With the page allocator: a power of
+ * two of at least two pages; requests above it are served by whole pages.
+ * Without it: 64 or more, the largest size pools serve (the classes above 64
+ * follow from the page size: <mm/slab.h>); requests above it take a run of
+ * their own, which fits them to a grain and leaves no pool half empty. 64,
+ * the default there, asks least heap (README: heap needed); 320 with 1 KiB
+ * pages (every class) is faster for sizes up to it.
  */
 #ifndef CONFIG_MM_KMALLOC_MAX
 #if CONFIG_MM_PAGE_ALLOC
 #define CONFIG_MM_KMALLOC_MAX (2 << CONFIG_MM_PAGE_SHIFT)
 #else
-#define CONFIG_MM_KMALLOC_MAX 0
+#define CONFIG_MM_KMALLOC_MAX 64
 #endif
 #endif
 

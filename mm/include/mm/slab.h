@@ -58,15 +58,27 @@ struct kmem_cache;
 
 /*
  * Largest kmalloc size served by a size class; larger ones take whole pages
- * (page allocator) or a run of their own. Without the page allocator and
- * CONFIG_MM_KMALLOC_MAX left 0: the largest multiple of MM_MIN_ALIGN of which
- * a one-page pool holds three.
+ * (page allocator) or a run of their own. Without the page allocator the
+ * classes are steps of MM_MIN_ALIGN up to 64 bytes, then the sizes of which a
+ * one-page pool holds 12, 10, 8, 7, 6, 5, 4 and 3 (MM_POOL_CLASS()) as far as
+ * CONFIG_MM_KMALLOC_MAX allows.
  */
-#if CONFIG_MM_PAGE_ALLOC || CONFIG_MM_KMALLOC_MAX
+#if CONFIG_MM_PAGE_ALLOC
 #define KMALLOC_MAX_CACHE_SIZE ((size_t)CONFIG_MM_KMALLOC_MAX)
 #else
-#define KMALLOC_MAX_CACHE_SIZE \
-	((size_t)((((1u << CONFIG_MM_PAGE_SHIFT) - MM_POOL_OVERHEAD) / 3) & ~(MM_MIN_ALIGN - 1)))
+#define MM_POOL_CLASS(n) \
+	((size_t)((((1u << CONFIG_MM_PAGE_SHIFT) - MM_POOL_OVERHEAD) / (n)) & ~(MM_MIN_ALIGN - 1)))
+#define MM_POOL_CLASS_IN(n) (MM_POOL_CLASS(n) <= (size_t)CONFIG_MM_KMALLOC_MAX)
+#define KMALLOC_MAX_CACHE_SIZE                      \
+	(MM_POOL_CLASS_IN(3)	? MM_POOL_CLASS(3)  \
+	 : MM_POOL_CLASS_IN(4)	? MM_POOL_CLASS(4)  \
+	 : MM_POOL_CLASS_IN(5)	? MM_POOL_CLASS(5)  \
+	 : MM_POOL_CLASS_IN(6)	? MM_POOL_CLASS(6)  \
+	 : MM_POOL_CLASS_IN(7)	? MM_POOL_CLASS(7)  \
+	 : MM_POOL_CLASS_IN(8)	? MM_POOL_CLASS(8)  \
+	 : MM_POOL_CLASS_IN(10) ? MM_POOL_CLASS(10) \
+	 : MM_POOL_CLASS_IN(12) ? MM_POOL_CLASS(12) \
+				: (size_t)64)
 #endif
 
 /**
