@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 
 out=build/tests/valgrind
 mkdir -p "$out"
-srcs=$(sed -n 's/^mm-y := //p' mm/Makefile)
+srcs=$(make -s --no-print-directory -f scripts/info.mk mm-objects CC=gcc \
+	MM_CONFIG=-DCONFIG_MM_VALGRIND=1)
 objs=()
 for o in $srcs; do
 	gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
