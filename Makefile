@@ -8,9 +8,11 @@
 # Each folder lists its objects Kbuild-style in its own Makefile fragment
 # (mm/Makefile: mm-y, kernel/Makefile: kernel-y, arch/$(ARCH)/Makefile: arch-y).
 
-ARCH ?= arm
-ifeq ($(filter $(ARCH),arm riscv host),)
-$(error ARCH=$(ARCH) is not a board; choose arm, riscv or host)
+# The QEMU boards (BOARDS); ARCH=host is the firmware as a Linux process.
+include arch/boards.mk
+ARCH ?= $(firstword $(BOARDS))
+ifeq ($(filter $(ARCH),$(BOARDS) host),)
+$(error ARCH=$(ARCH) is not a board; choose one of $(BOARDS) host)
 endif
 
 ifeq ($(origin O),command line)
@@ -21,7 +23,8 @@ endif
 
 include scripts/verbose.mk
 
-# The board: CROSS_COMPILE default, arch-cflags, arch-ldflags, arch-y, QEMU.
+# The board: CROSS_COMPILE default, arch-cflags, arch-ldflags, arch-y, and the
+# board-* facts the scripts read (scripts/info.mk).
 include arch/$(ARCH)/Makefile
 
 CC := $(CROSS_COMPILE)gcc
@@ -141,8 +144,8 @@ $(OUT)/libc-demo/kernel/%.o: kernel/%.c $(CONFIG_STAMP)
 $(OUT)/libc-demo/arch/%.o: arch/$(ARCH)/%.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(COMMON_CFLAGS) $(arch-cflags) $(arch-libc-cflags) -I. -Ikernel -Imm/include \
-		-Imm/libc $(MM_CONFIG) -c $< -o $@
+	$(Q)$(CC) $(COMMON_CFLAGS) $(arch-cflags) $(arch-libc-cflags) -I. -Imm/include \
+		$(MM_CONFIG) -c $< -o $@
 
 $(LIBC_IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBC_DEMO_OBJS) $(LIBMM_LIBC) $(LIBMM) $(arch-ldscript)
 	@$(if $(Q),echo "  LD      $@")
