@@ -79,7 +79,7 @@ IMAGE := $(OUT)/bareslab.elf
 # The same firmware, built to run the on-target selftests at boot and exit.
 SELFTEST_IMAGE := $(OUT)/selftest.elf
 
-.PHONY: all lib lib-libc libc-image preload selftest run test bench fuzz deps help clean
+.PHONY: all lib lib-libc libc-image unit-image preload selftest run test bench fuzz deps help clean
 .DEFAULT_GOAL := all
 
 all: $(IMAGE)
@@ -152,6 +152,57 @@ $(LIBC_IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBC_DEMO_OBJS) $(LIBMM_LIBC) $(LIB
 	$(Q)$(CC) $(arch-cflags) $(arch-libc-cflags) $(arch-libc-ldflags) -o $@ $(ARCH_OBJS) \
 		$(KERNEL_OBJS) $(LIBC_DEMO_OBJS) -Wl,--undefined=malloc $(LIBMM_LIBC) $(LIBMM) -lc -lgcc
 
+# The unit tests of tests/unit/ on the board (make unit-image): the same
+# sources as the host's Criterion binary, compiled against tests/harness/'s
+# criterion.h and the board's C library, with the board's start-up code and
+# tests/harness/runner.c as kernel_main(). bareslab and the C library's own
+# malloc (the tests' bookkeeping) each get RAM of their own (runner.c).
+UNIT_IMAGE := $(OUT)/unit.elf
+UNIT_OUT := $(OUT)/unit
+# Test files the boards do not build, and why: their tests are listed as skipped.
+unit-host-only := test_libc.c
+unit-host-only-why.test_libc.c := hosted port hooks of the glue (mmap(), a 4 MiB static \
+	region to grow into); tests/libc/boards.sh runs the glue itself on the boards
+UNIT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -ffunction-sections \
+	-fdata-sections -MMD -MP $(EXTRA_CFLAGS) $(arch-cflags) $(arch-libc-cflags) \
+	-Itests/harness -I. -Imm/include -Imm -Ikernel -Itests/unit -I$(UNIT_OUT) $(MM_CONFIG)
+UNIT_TEST_OBJS := $(patsubst tests/unit/%.c,$(UNIT_OUT)/tests/%.o,$(filter-out \
+	$(addprefix tests/unit/,$(unit-host-only)),$(wildcard tests/unit/*.c))) \
+	$(UNIT_OUT)/tests/bench/trace.o $(UNIT_OUT)/runner.o
+UNIT_OBJS := $(ARCH_OBJS) $(addprefix $(OUT)/libc-demo/arch/,$(arch-libc-y)) $(MM_OBJS) \
+	$(addprefix $(OUT)/kernel/,$(kernel-test-y)) $(UNIT_TEST_OBJS)
+
+unit-image: $(UNIT_IMAGE)
+
+# One line { "suite", "name", "why" } per Test() of tests/unit/$1.
+unit-skip-lines = sed -nE 's|^Test\(([a-z0-9_]+), *([a-z0-9_]+).*|	{ "\1", "\2", "$(strip \
+	$(unit-host-only-why.$1))" },|p' tests/unit/$1;
+
+$(UNIT_OUT)/host_only.h: $(addprefix tests/unit/,$(unit-host-only)) Makefile
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* Generated from unit-host-only of the top Makefile. */'; \
+	echo 'static const struct { const char *suite, *name, *why; } host_only_tests[] = {'; \
+	$(foreach f,$(unit-host-only),$(call unit-skip-lines,$f)) echo '};'; } >$@
+
+$(UNIT_OUT)/tests/bench/%.o: tests/bench/%.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -Itests/bench -c $< -o $@
+
+$(UNIT_OUT)/tests/%.o: tests/unit/%.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
+
+$(UNIT_OUT)/runner.o: tests/harness/runner.c $(UNIT_OUT)/host_only.h $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
+
+$(UNIT_IMAGE): $(UNIT_OBJS) $(arch-ldscript)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(arch-cflags) $(arch-libc-cflags) $(arch-libc-ldflags) -o $@ $(UNIT_OBJS) -lc -lgcc
+
 # build/host/libbareslab.so: bareslab as the malloc of Linux programs (LD_PRELOAD).
 ifeq ($(ARCH),host)
 PRELOAD_OUT := $(OUT)
@@ -207,6 +258,7 @@ help:
 	@echo '  selftest       build $$(O)/selftest.elf: the firmware running its selftests at boot'
 	@echo '  lib-libc       build $$(O)/libmm_libc.a: bareslab as the C library'"'"'s malloc'
 	@echo '  libc-image     build $$(O)/bareslab-libc.elf: the demo with newlib/picolibc (command libc)'
+	@echo '  unit-image     build $$(O)/unit.elf: the unit tests of tests/unit/ for the board'
 	@echo '  preload        ARCH=host: build $$(O)/libbareslab.so for LD_PRELOAD'
 	@echo '  run            build and boot the demo (QEMU, or a process for ARCH=host)'
 	@echo '  test           run every test (installs missing packages first)'
@@ -226,4 +278,4 @@ clean:
 	rm -rf build
 
 -include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d) $(OUT)/kernel/main-selftest.d \
-	$(LIBC_OBJS:.o=.d) $(LIBC_DEMO_OBJS:.o=.d)
+	$(LIBC_OBJS:.o=.d) $(LIBC_DEMO_OBJS:.o=.d) $(UNIT_TEST_OBJS:.o=.d)

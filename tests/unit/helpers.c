@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/unit/helpers.c - the host test port: reports are recorded for the
+ * tests/unit/helpers.c - the tests' port: reports are recorded for the
  * tests to inspect, a broken invariant aborts the test with its location.
+ * On the host under Criterion, and on the boards under tests/harness/.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -41,6 +42,13 @@ unsigned int count_reports(enum mm_report_kind kind)
 	return n;
 }
 
+#ifdef CR_BOARD
+/* On a board, the RAM the harness keeps for bareslab (tests/harness/runner.c). */
+void *test_heap(size_t size)
+{
+	return cr_board_test_ram(size);
+}
+#else
 #define TEST_HEAP_MAX (64u << 20)
 static char heap_space[TEST_HEAP_MAX] __attribute__((aligned(1 << 22)));
 
@@ -49,6 +57,7 @@ void *test_heap(size_t size)
 	cr_assert(size <= TEST_HEAP_MAX, "test heap of %zu bytes is too big", size);
 	return heap_space;
 }
+#endif
 
 void setup_heap(size_t size)
 {

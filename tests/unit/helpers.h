@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/unit/helpers.h - what every host unit test shares: a recorded report
+ * tests/unit/helpers.h - what every unit test shares: a recorded report
  * hook, a trapping bug hook, and a heap to give the allocator.
  */
 #ifndef TESTS_HELPERS_H
@@ -18,7 +18,8 @@ extern unsigned int nr_recorded_reports;
 /* How many recorded reports are of @kind. */
 unsigned int count_reports(enum mm_report_kind kind);
 
-/* A page-aligned static heap of @size bytes (at most 64 MiB), not yet added. */
+/* A heap of @size bytes (at most 64 MiB), not yet added: aligned to 4 MiB and
+ * zeroed before the test. On a board with less RAM, the test is skipped. */
 void *test_heap(size_t size);
 
 /* Add a fresh test_heap(@size) as the only region; asserts that it worked. */
