@@ -4,15 +4,17 @@
 # tests/boot/run.sh - boot tests: drive an image's console through a pipe and
 # check its serial output and exit status.
 #
-#   tests/boot/run.sh ARCH IMAGE          ARCH: arm, riscv or host
+#   tests/boot/run.sh ARCH IMAGE          ARCH: a board of arch/boards.mk, or host
 #   BOOT_TESTS=regex tests/boot/run.sh    only the cases whose name matches
-#   RUN_TIMEOUT=60 tests/boot/run.sh      seconds each boot may take (default 30)
+#   RUN_TIMEOUT=60 tests/boot/run.sh      seconds each boot may take (default: the
+#                                         board's board-timeout)
 #
 # Each case boots IMAGE once through scripts/run.sh, feeds its input on stdin
 # and checks the exit status and the lines the console printed (carriage
 # returns removed). A failing case prints what it expected and every line the
-# image printed. The last line is "N passed, N failed"; the exit status is 1
-# if any case failed.
+# image printed. The last line is "N passed, N failed, N skipped"; the exit
+# status is 1 if any case failed. The banner and RAM regions to expect are
+# the board's (board-banner, board-regions of arch/ARCH/Makefile).
 #
 # Adding a case: one `check` line in the list at the bottom.
 #
@@ -36,7 +38,7 @@
 set -uo pipefail
 
 usage() {
-    echo "usage: $0 arm|riscv|host IMAGE" >&2
+    echo "usage: $0 ARCH IMAGE" >&2
     exit 2
 }
 
@@ -45,24 +47,18 @@ arch=$1
 image=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run=$root/scripts/run.sh
-timeout_default=${RUN_TIMEOUT:-30}
+. "$root/scripts/board.sh"
+board_load "$arch" || usage
+timeout_default=${RUN_TIMEOUT:-$board_timeout}
 filter=${BOOT_TESTS:-}
 [[ -f $image ]] || { echo "$0: $image: no such image" >&2; exit 2; }
 
 prompt='mm> '
-case $arch in
-arm)
-    board='mps2-an385 \(Cortex-M3\)'
-    regions=('^ *SSRAM1 .*[0-9]+ KiB' '^ *SSRAM2/3 .*[0-9]+ KiB') ;;
-riscv)
-    board='virt \(rv64imac\)'
-    regions=('^ *DRAM .*[0-9]+ KiB') ;;
-host)
-    board='host \(.* Linux process\)'
-    regions=('^ *ram0 .*[0-9]+ KiB' '^ *ram1 .*[0-9]+ KiB') ;;
-*)
-    usage ;;
-esac
+board=$board_banner
+regions=()
+for r in $board_regions; do
+    regions+=("^ *$r .*[0-9]+ KiB")
+done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -148,7 +144,7 @@ check() {
     done
 
     if [[ -z $why ]]; then
-        echo "PASS $name"
+        echo "ok   $name"
         passed=$((passed + 1))
     else
         echo "FAIL $name: $why"
@@ -429,5 +425,5 @@ check 'leaks lists live objects by site, biggest first' 0 'leaks\nexit\n' \
     '^ +bytes +objects +site +cache$' '+^ +[0-9]+ +[0-9]+ +0x[0-9a-f]+ +inode_cache$'
 # ==== End of debugging on the console ====
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, 0 skipped"
 [[ $failed -eq 0 ]]
