@@ -2,11 +2,12 @@
 #
 # bareslab - top-level Makefile.
 #
-#   make [ARCH=arm|riscv|host] [O=dir] [V=1] [CROSS_COMPILE=prefix]
+#   make [ARCH=<board>|host] [O=dir] [V=1] [CROSS_COMPILE=prefix]
 #   make help     lists every target
 #
 # Each folder lists its objects Kbuild-style in its own Makefile fragment
-# (mm/Makefile: mm-y, kernel/Makefile: kernel-y, arch/$(ARCH)/Makefile: arch-y).
+# (mm/Makefile: mm-y and mm-$(CONFIG_MM_X), kernel/Makefile: kernel-y,
+# arch/$(ARCH)/Makefile: arch-y).
 
 # The QEMU boards (BOARDS); ARCH=host is the firmware as a Linux process.
 include arch/boards.mk
@@ -76,17 +77,13 @@ $(CONFIG_STAMP):
 
 LIBMM := $(OUT)/libmm.a
 IMAGE := $(OUT)/bareslab.elf
-# The same firmware, built to run the on-target selftests at boot and exit.
-SELFTEST_IMAGE := $(OUT)/selftest.elf
 
-.PHONY: all lib lib-libc libc-image unit-image preload selftest run test bench fuzz deps help clean
+.PHONY: all lib lib-libc libc-image unit-image preload run test bench fuzz deps help clean
 .DEFAULT_GOAL := all
 
 all: $(IMAGE)
 
 lib: $(LIBMM)
-
-selftest: $(SELFTEST_IMAGE)
 
 lib-libc: $(LIBMM_LIBC)
 
@@ -212,20 +209,9 @@ preload:
 	@echo "preload: the LD_PRELOAD library is built with ARCH=host" >&2; exit 1
 endif
 
-$(OUT)/kernel/main-selftest.o: kernel/main.c $(CONFIG_STAMP)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(KERNEL_CFLAGS) -DCONFIG_BOOT_SELFTEST=1 -c $< -o $@
-
 $(IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) $(arch-ldscript)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(arch-cflags) $(arch-ldflags) -o $@ $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) \
-		$(arch-libs)
-
-SELFTEST_OBJS := $(filter-out $(OUT)/kernel/main.o,$(KERNEL_OBJS)) $(OUT)/kernel/main-selftest.o
-$(SELFTEST_IMAGE): $(ARCH_OBJS) $(SELFTEST_OBJS) $(LIBMM) $(arch-ldscript)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(arch-cflags) $(arch-ldflags) -o $@ $(ARCH_OBJS) $(SELFTEST_OBJS) $(LIBMM) \
 		$(arch-libs)
 
 # Boot the demo with the serial console on this terminal; fails unless it exits 0.
@@ -233,7 +219,8 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) $(if $(filter command line,$(origin O)),O=$(O)) all
 	$(Q)scripts/run.sh $(ARCH) $(IMAGE)
 
-# Every test: host unit tests (64- and 32-bit), library checks, boot tests on both boards.
+# Every test: the unit tests on the host and on every board (several allocator builds),
+# checks of the tree, fuzzing, the C library glue, the console tests (scripts/run-tests.sh).
 test: deps
 	$(Q)scripts/run-tests.sh
 
@@ -255,7 +242,6 @@ help:
 	@echo 'Targets:'
 	@echo '  all (default)  build the demo image $$(O)/bareslab.elf for ARCH'
 	@echo '  lib            build the allocator library $$(O)/libmm.a for ARCH'
-	@echo '  selftest       build $$(O)/selftest.elf: the firmware running its selftests at boot'
 	@echo '  lib-libc       build $$(O)/libmm_libc.a: bareslab as the C library'"'"'s malloc'
 	@echo '  libc-image     build $$(O)/bareslab-libc.elf: the demo with newlib/picolibc (command libc)'
 	@echo '  unit-image     build $$(O)/unit.elf: the unit tests of tests/unit/ for the board'
@@ -268,7 +254,7 @@ help:
 	@echo '  clean          remove build/'
 	@echo
 	@echo 'Variables:'
-	@echo '  ARCH=arm|riscv|host   board (default arm: QEMU mps2-an385, Cortex-M3)'
+	@echo '  ARCH=board            $(BOARDS) (QEMU; arch/boards.mk) or host (default $(firstword $(BOARDS)))'
 	@echo '  O=dir                 build directory (default build/$$(ARCH))'
 	@echo '  CROSS_COMPILE=prefix  toolchain prefix (default per board)'
 	@echo '  V=1                   show full commands'
@@ -277,5 +263,5 @@ help:
 clean:
 	rm -rf build
 
--include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d) $(OUT)/kernel/main-selftest.d \
+-include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d) \
 	$(LIBC_OBJS:.o=.d) $(LIBC_DEMO_OBJS:.o=.d) $(UNIT_TEST_OBJS:.o=.d)

@@ -232,7 +232,7 @@ check 'the boot demo keeps typical kernel objects, then prints slabinfo and memi
 check 'help lists every allocator command' 0 'help\nexit\n' \
     '^ +meminfo ' '+^ +slabinfo ' '+^ +buddyinfo ' '+^ +heapmap ' '+^ +kmalloc <size> ' \
     '+^ +kfree <addr> ' '+^ +cache <op> <name> ' '+^ +shrink ' '+^ +stress <ops> \[seed\] ' \
-    '+^ +selftest \[seed\] '
+    '+^ +selftest '
 
 check 'meminfo prints the figures' 0 'meminfo\nexit\n' \
     "^${prompt}meminfo\$" '+^RegionTotal: +[0-9]+ kB$' '+^MemTotal: +[0-9]+ kB$' \
@@ -318,12 +318,11 @@ check 'shrink gives the empty pools back, then has nothing left to give' 0 \
     "^${prompt}shrink\$" '+^shrink: [1-9][0-9]* pages given back, [0-9]+ of [0-9]+ free$' \
     "+^${prompt}shrink\$" '+^shrink: 0 pages given back, [0-9]+ of [0-9]+ free$'
 
-check 'selftest runs every test on the board, on top of the demo objects' 0 \
-    'selftest\nselftest 42\nexit\n' \
-    "^${prompt}selftest\$" '+^selftest: [0-9]+ tests$' '+^ok   kmalloc_alignment$' \
-    '^ok   exhaustion ' '^ok   random_model \(seed 20240601, ' '+^[0-9]+ passed, 0 failed$' \
-    '+^RegionTotal:' "^${prompt}selftest 42\$" '^ok   random_model \(seed 42, ' \
-    '+^[0-9]+ passed, 0 failed$' "^${prompt}exit\$" '!^FAIL' '!^BUG '
+check 'selftest checks the firmware on the board, on top of the demo objects' 0 \
+    'selftest\nexit\n' \
+    "^${prompt}selftest\$" '+^selftest: 3 checks$' '+^ok   ram_regions$' '+^ok   misuse_on_console$' \
+    '+^ok   heap_validates$' '+^3 passed, 0 failed, 0 skipped$' "+^${prompt}exit\$" '!^FAIL' \
+    '!^BUG '
 
 # Bad input: each line prints one error and the next prompt follows at once;
 # meminfo afterwards must show the figures of a boot that saw none of it.
@@ -351,7 +350,7 @@ bad_lines=(
     'stress' 'stress: missing argument'
     'stress 0' 'stress: bad op count'
     'stress 10 seed' 'stress: bad seed'
-    'selftest x' 'selftest: bad seed'
+    'selftest x' 'selftest: too many arguments'
     'selftest 1 2' 'selftest: too many arguments'
     'meminfo now' 'meminfo: too many arguments'
     'shrink 1' 'shrink: too many arguments'
@@ -371,28 +370,6 @@ if selected "$name"; then
         "^MemUsed: +$(figure MemUsed) kB\$" "^LiveBytes: +$(figure LiveBytes) kB\$" \
         "^Allocations: +$(figure Allocations)\$" "+^Frees: +$(figure Frees)\$" \
         "+^Failures: +0\$" "+^Reports: +0\$" "+^${prompt}exit\$"
-fi
-
-# The selftest image runs the selftests at boot and stops. It sits next to
-# IMAGE; `make selftest` builds it first (nothing to do when it is up to date).
-name='the selftest image runs every selftest at boot and exits 0'
-if selected "$name"; then
-    image_dir=$(cd "$(dirname "$image")" && pwd)
-    out_dir=()
-    [[ $image_dir == "$root/build/$arch" ]] || out_dir=("O=$image_dir")
-    if make --no-print-directory -C "$root" ARCH="$arch" "${out_dir[@]}" selftest \
-        >"$tmp/make.log" 2>&1; then
-        demo_image=$image
-        image=$image_dir/selftest.elf
-        check "$name" 0 '' "^bareslab .* on $board\$" '^selftest: [0-9]+ tests$' \
-            '+^ok   kmalloc_alignment$' '^ok   random_model \(seed 20240601, ' \
-            '+^[0-9]+ passed, 0 failed$' '+^RegionTotal:' '!^FAIL' '!^demo:' "!^$prompt"
-        image=$demo_image
-    else
-        echo "FAIL $name: make ARCH=$arch selftest failed:"
-        tail -20 "$tmp/make.log" | sed 's/^/    | /'
-        failed=$((failed + 1))
-    fi
 fi
 
 # ==== End of the allocator console commands ====

@@ -162,7 +162,6 @@ Test(commands, every_bad_line_prints_one_error_and_changes_nothing)
 		"stress x",
 		"stress 10 y",
 		"stress 0",
-		"selftest x",
 		/* unknown address or cache */
 		"kfree 0x1234",
 		"kfree 0",
@@ -190,6 +189,7 @@ Test(commands, every_bad_line_prints_one_error_and_changes_nothing)
 		"cache destroy x 1",
 		"stress",
 		"stress 1 2 3",
+		"selftest x",
 		"selftest 1 2",
 		"meminfo x",
 		"slabinfo x",
