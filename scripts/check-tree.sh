@@ -78,8 +78,8 @@ if [ -z "$unformatted" ]; then ok "clang-format: every C file"; else bad "clang-
 # 5. Static analysis.
 if out=$(cppcheck --quiet --enable=warning,style,performance,portability --error-exitcode=1 \
 	--inline-suppr --suppress=missingIncludeSystem --suppress=variableScope --std=c11 -D__GNUC__ \
-	-Imm/include -Imm -Ikernel -I. mm kernel 2>&1); then
-	ok "cppcheck: mm/ and kernel/"
+	-Imm/include -Imm -Ikernel -I. -Itests/harness mm kernel arch tests/harness 2>&1); then
+	ok "cppcheck: mm/, kernel/, arch/ and tests/harness/"
 else
 	bad "cppcheck" "$out"
 fi

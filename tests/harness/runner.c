@@ -45,6 +45,12 @@ extern const struct cr_board_suite __start_cr_board_suites[], __stop_cr_board_su
 /* The board's writable data, from its linker script. */
 extern uintptr_t __data_start[], __data_end[], __bss_start[], __bss_end[];
 
+/* The words from @start to @end, two symbols of the linker script: how many. */
+static size_t nr_words(const void *start, const void *end)
+{
+	return ((uintptr_t)end - (uintptr_t)start) / sizeof(uintptr_t);
+}
+
 #define MIB ((size_t)1 << 20)
 #define TEST_RAM_MAX (64 * MIB) /* what tests/unit/helpers.c gives on the host */
 #define TEST_RAM_ALIGN (4 * MIB) /* the alignment of the host's test heap */
@@ -198,7 +204,7 @@ void *cr_board_test_ram(size_t size)
 
 static bool in_run(const uintptr_t *w)
 {
-	return (const char *)w >= (const char *)&run && (const char *)w < (const char *)(&run + 1);
+	return (uintptr_t)w - (uintptr_t)&run < sizeof(run);
 }
 
 /*
@@ -207,11 +213,12 @@ static bool in_run(const uintptr_t *w)
  */
 static void save_state(void)
 {
-	size_t data_words = (size_t)(__data_end - __data_start), n = SPARE_BSS_WORDS, i;
-	uintptr_t *w;
+	size_t data_words = nr_words(__data_start, __data_end);
+	size_t bss_words = nr_words(__bss_start, __bss_end), n = SPARE_BSS_WORDS, i;
+	uintptr_t *bss = __bss_start;
 
-	for (w = __bss_start; w < __bss_end; w++)
-		if (*w && !in_run(w))
+	for (i = 0; i < bss_words; i++)
+		if (bss[i] && !in_run(&bss[i]))
 			n++;
 	run.data_copy = malloc(data_words * sizeof(uintptr_t));
 	run.bss_words = malloc(n * sizeof(*run.bss_words));
@@ -221,14 +228,14 @@ static void save_state(void)
 	}
 	for (i = 0; i < data_words; i++)
 		run.data_copy[i] = __data_start[i];
-	for (w = __bss_start; w < __bss_end; w++) {
-		if (*w && !in_run(w)) {
+	for (i = 0; i < bss_words; i++) {
+		if (bss[i] && !in_run(&bss[i])) {
 			if (run.nr_bss_words == n) {
 				printf("unit tests: .bss changed while it was saved\n");
 				arch_exit(2);
 			}
-			run.bss_words[run.nr_bss_words].addr = w;
-			run.bss_words[run.nr_bss_words++].value = *w;
+			run.bss_words[run.nr_bss_words].addr = &bss[i];
+			run.bss_words[run.nr_bss_words++].value = bss[i];
 		}
 	}
 }
@@ -236,19 +243,20 @@ static void save_state(void)
 /* Word by word, in this function's own loops: no C library call while it changes. */
 static void restore_state(void)
 {
-	size_t i;
-	uintptr_t *w;
+	size_t data_words = nr_words(__data_start, __data_end);
+	size_t bss_words = nr_words(__bss_start, __bss_end), i;
+	uintptr_t *data = __data_start, *bss = __bss_start, *ram = (uintptr_t *)(void *)run.ram;
 
-	for (i = 0, w = __data_start; w < __data_end; i++, w++)
-		if (!in_run(w))
-			*w = run.data_copy[i];
-	for (w = __bss_start; w < __bss_end; w++)
-		if (!in_run(w))
-			*w = 0;
+	for (i = 0; i < data_words; i++)
+		if (!in_run(&data[i]))
+			data[i] = run.data_copy[i];
+	for (i = 0; i < bss_words; i++)
+		if (!in_run(&bss[i]))
+			bss[i] = 0;
 	for (i = 0; i < run.nr_bss_words; i++)
 		*run.bss_words[i].addr = run.bss_words[i].value;
-	for (w = (uintptr_t *)run.ram; w < (uintptr_t *)(run.ram + run.ram_used); w++)
-		*w = 0;
+	for (i = 0; i < run.ram_used / sizeof(uintptr_t); i++)
+		ram[i] = 0;
 	run.ram_used = 0;
 }
 
@@ -312,11 +320,13 @@ void abort(void)
 
 static const struct criterion_test_extra_data *suite_of(const struct cr_board_test *t)
 {
-	const struct cr_board_suite *s;
+	size_t n = ((uintptr_t)__stop_cr_board_suites - (uintptr_t)__start_cr_board_suites) /
+		   sizeof(struct cr_board_suite),
+	       i;
 
-	for (s = __start_cr_board_suites; s < __stop_cr_board_suites; s++)
-		if (!strcmp(s->name, t->suite))
-			return &s->data;
+	for (i = 0; i < n; i++)
+		if (!strcmp(__start_cr_board_suites[i].name, t->suite))
+			return &__start_cr_board_suites[i].data;
 	return NULL;
 }
 
@@ -400,21 +410,21 @@ static int by_name(const void *a, const void *b)
 
 void kernel_main(void)
 {
-	const struct cr_board_test *t;
-	size_t i;
+	size_t n = ((uintptr_t)__stop_cr_board_tests - (uintptr_t)__start_cr_board_tests) /
+		   sizeof(struct cr_board_test),
+	       i;
 
 	arch_libc_init();
 	plan_ram();
 	printf("unit tests on %s: bareslab gets %lu KiB at %p, the C library %lu KiB\n",
 	       arch_board_name(), (unsigned long)run.ram_size >> 10, (void *)run.ram,
 	       (unsigned long)(run.libc_end - run.libc_start) >> 10);
-	for (t = __start_cr_board_tests; t < __stop_cr_board_tests; t++) {
-		if (run.nr_tests == MAX_TESTS) {
-			printf("unit tests: more than %d tests\n", MAX_TESTS);
-			arch_exit(2);
-		}
-		run.tests[run.nr_tests++] = t;
+	if (n > MAX_TESTS) {
+		printf("unit tests: %lu tests, at most %d\n", (unsigned long)n, MAX_TESTS);
+		arch_exit(2);
 	}
+	for (i = 0; i < n; i++)
+		run.tests[run.nr_tests++] = &__start_cr_board_tests[i];
 	qsort(run.tests, run.nr_tests, sizeof(run.tests[0]), by_name);
 	fflush(stdout);
 	save_state();
