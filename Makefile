@@ -169,7 +169,12 @@ UNIT_TEST_OBJS := $(patsubst tests/unit/%.c,$(UNIT_OUT)/tests/%.o,$(filter-out \
 UNIT_OBJS := $(ARCH_OBJS) $(addprefix $(OUT)/libc-demo/arch/,$(arch-libc-y)) $(MM_OBJS) \
 	$(addprefix $(OUT)/kernel/,$(kernel-test-y)) $(UNIT_TEST_OBJS)
 
+ifeq ($(ARCH),host)
+unit-image:
+	@echo "unit-image: on the host the unit tests run under Criterion (tests/Makefile)" >&2; exit 1
+else
 unit-image: $(UNIT_IMAGE)
+endif
 
 # One line { "suite", "name", "why" } per Test() of tests/unit/$1.
 unit-skip-lines = sed -nE 's|^Test\(([a-z0-9_]+), *([a-z0-9_]+).*|	{ "\1", "\2", "$(strip \
