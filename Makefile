@@ -2,15 +2,18 @@
 #
 # bareslab - top-level Makefile.
 #
-#   make [ARCH=arm|riscv|host] [O=dir] [V=1] [CROSS_COMPILE=prefix]
+#   make [ARCH=<board>|host] [O=dir] [V=1] [CROSS_COMPILE=prefix]
 #   make help     lists every target
 #
 # Each folder lists its objects Kbuild-style in its own Makefile fragment
-# (mm/Makefile: mm-y, kernel/Makefile: kernel-y, arch/$(ARCH)/Makefile: arch-y).
+# (mm/Makefile: mm-y and mm-$(CONFIG_MM_X), kernel/Makefile: kernel-y,
+# arch/$(ARCH)/Makefile: arch-y).
 
-ARCH ?= arm
-ifeq ($(filter $(ARCH),arm riscv host),)
-$(error ARCH=$(ARCH) is not a board; choose arm, riscv or host)
+# The QEMU boards (BOARDS); ARCH=host is the firmware as a Linux process.
+include arch/boards.mk
+ARCH ?= $(firstword $(BOARDS))
+ifeq ($(filter $(ARCH),$(BOARDS) host),)
+$(error ARCH=$(ARCH) is not a board; choose one of $(BOARDS) host)
 endif
 
 ifeq ($(origin O),command line)
@@ -21,7 +24,8 @@ endif
 
 include scripts/verbose.mk
 
-# The board: CROSS_COMPILE default, arch-cflags, arch-ldflags, arch-y, QEMU.
+# The board: CROSS_COMPILE default, arch-cflags, arch-ldflags, arch-y, and the
+# board-* facts the scripts read (scripts/info.mk).
 include arch/$(ARCH)/Makefile
 
 CC := $(CROSS_COMPILE)gcc
@@ -73,17 +77,13 @@ $(CONFIG_STAMP):
 
 LIBMM := $(OUT)/libmm.a
 IMAGE := $(OUT)/bareslab.elf
-# The same firmware, built to run the on-target selftests at boot and exit.
-SELFTEST_IMAGE := $(OUT)/selftest.elf
 
-.PHONY: all lib lib-libc libc-image preload selftest run test bench fuzz deps help clean
+.PHONY: all lib lib-libc libc-image unit-image preload run test bench fuzz deps help clean
 .DEFAULT_GOAL := all
 
 all: $(IMAGE)
 
 lib: $(LIBMM)
-
-selftest: $(SELFTEST_IMAGE)
 
 lib-libc: $(LIBMM_LIBC)
 
@@ -141,13 +141,74 @@ $(OUT)/libc-demo/kernel/%.o: kernel/%.c $(CONFIG_STAMP)
 $(OUT)/libc-demo/arch/%.o: arch/$(ARCH)/%.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(COMMON_CFLAGS) $(arch-cflags) $(arch-libc-cflags) -I. -Ikernel -Imm/include \
-		-Imm/libc $(MM_CONFIG) -c $< -o $@
+	$(Q)$(CC) $(COMMON_CFLAGS) $(arch-cflags) $(arch-libc-cflags) -I. -Imm/include \
+		$(MM_CONFIG) -c $< -o $@
 
 $(LIBC_IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBC_DEMO_OBJS) $(LIBMM_LIBC) $(LIBMM) $(arch-ldscript)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(arch-cflags) $(arch-libc-cflags) $(arch-libc-ldflags) -o $@ $(ARCH_OBJS) \
 		$(KERNEL_OBJS) $(LIBC_DEMO_OBJS) -Wl,--undefined=malloc $(LIBMM_LIBC) $(LIBMM) -lc -lgcc
+
+# The unit tests of tests/unit/ on the board (make unit-image): the same
+# sources as the host's Criterion binary, compiled against tests/harness/'s
+# criterion.h and the board's C library, with the board's start-up code and
+# tests/harness/runner.c as kernel_main(). bareslab and the C library's own
+# malloc (the tests' bookkeeping) each get RAM of their own (runner.c).
+UNIT_IMAGE := $(OUT)/unit.elf
+UNIT_OUT := $(OUT)/unit
+# Test files the boards do not build, and why: their tests are listed as skipped.
+unit-host-only := test_libc.c test_smp.c churn.c port_threads.c
+unit-host-only-why.test_libc.c := hosted port hooks of the glue (mmap(), a 4 MiB static \
+	region to grow into); tests/libc/boards.sh runs the glue itself on the boards
+unit-host-only-why.test_smp.c := threads (pthreads); the SMP board runs its own stress on \
+	every hart (tests/boot)
+unit-host-only-why.churn.c := threads (pthreads), for test_smp.c and tests/tsan
+unit-host-only-why.port_threads.c := a mutex and a CPU number per thread; a board has its \
+	own lock (arch/common/lock.c)
+UNIT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -ffunction-sections \
+	-fdata-sections -MMD -MP $(EXTRA_CFLAGS) $(arch-cflags) $(arch-libc-cflags) \
+	-Itests/harness -I. -Imm/include -Imm -Ikernel -Itests/unit -I$(UNIT_OUT) $(MM_CONFIG)
+UNIT_TEST_OBJS := $(patsubst tests/unit/%.c,$(UNIT_OUT)/tests/%.o,$(filter-out \
+	$(addprefix tests/unit/,$(unit-host-only)),$(wildcard tests/unit/*.c))) \
+	$(UNIT_OUT)/tests/bench/trace.o $(UNIT_OUT)/runner.o
+UNIT_OBJS := $(ARCH_OBJS) $(addprefix $(OUT)/libc-demo/arch/,$(arch-libc-y)) $(MM_OBJS) \
+	$(addprefix $(OUT)/kernel/,$(kernel-test-y)) $(UNIT_TEST_OBJS)
+
+ifeq ($(ARCH),host)
+unit-image:
+	@echo "unit-image: on the host the unit tests run under Criterion (tests/Makefile)" >&2; exit 1
+else
+unit-image: $(UNIT_IMAGE)
+endif
+
+# One line { "suite", "name", "why" } per Test() of tests/unit/$1.
+unit-skip-lines = sed -nE 's|^Test\(([a-z0-9_]+), *([a-z0-9_]+).*|	{ "\1", "\2", "$(strip \
+	$(unit-host-only-why.$1))" },|p' tests/unit/$1;
+
+$(UNIT_OUT)/host_only.h: $(addprefix tests/unit/,$(unit-host-only)) Makefile
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* Generated from unit-host-only of the top Makefile. */'; \
+	echo 'static const struct { const char *suite, *name, *why; } host_only_tests[] = {'; \
+	$(foreach f,$(unit-host-only),$(call unit-skip-lines,$f)) echo '};'; } >$@
+
+$(UNIT_OUT)/tests/bench/%.o: tests/bench/%.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -Itests/bench -c $< -o $@
+
+$(UNIT_OUT)/tests/%.o: tests/unit/%.c $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
+
+$(UNIT_OUT)/runner.o: tests/harness/runner.c $(UNIT_OUT)/host_only.h $(CONFIG_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
+
+$(UNIT_IMAGE): $(UNIT_OBJS) $(arch-ldscript)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(arch-cflags) $(arch-libc-cflags) $(arch-libc-ldflags) -o $@ $(UNIT_OBJS) -lc -lgcc
 
 # build/host/libbareslab.so: bareslab as the malloc of Linux programs (LD_PRELOAD).
 ifeq ($(ARCH),host)
@@ -158,20 +219,9 @@ preload:
 	@echo "preload: the LD_PRELOAD library is built with ARCH=host" >&2; exit 1
 endif
 
-$(OUT)/kernel/main-selftest.o: kernel/main.c $(CONFIG_STAMP)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(KERNEL_CFLAGS) -DCONFIG_BOOT_SELFTEST=1 -c $< -o $@
-
 $(IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) $(arch-ldscript)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(arch-cflags) $(arch-ldflags) -o $@ $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) \
-		$(arch-libs)
-
-SELFTEST_OBJS := $(filter-out $(OUT)/kernel/main.o,$(KERNEL_OBJS)) $(OUT)/kernel/main-selftest.o
-$(SELFTEST_IMAGE): $(ARCH_OBJS) $(SELFTEST_OBJS) $(LIBMM) $(arch-ldscript)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(arch-cflags) $(arch-ldflags) -o $@ $(ARCH_OBJS) $(SELFTEST_OBJS) $(LIBMM) \
 		$(arch-libs)
 
 # Boot the demo with the serial console on this terminal; fails unless it exits 0.
@@ -179,7 +229,8 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) $(if $(filter command line,$(origin O)),O=$(O)) all
 	$(Q)scripts/run.sh $(ARCH) $(IMAGE)
 
-# Every test: host unit tests (64- and 32-bit), library checks, boot tests on both boards.
+# Every test: the unit tests on the host and on every board (several allocator builds),
+# checks of the tree, fuzzing, the C library glue, the console tests (scripts/run-tests.sh).
 test: deps
 	$(Q)scripts/run-tests.sh
 
@@ -201,9 +252,9 @@ help:
 	@echo 'Targets:'
 	@echo '  all (default)  build the demo image $$(O)/bareslab.elf for ARCH'
 	@echo '  lib            build the allocator library $$(O)/libmm.a for ARCH'
-	@echo '  selftest       build $$(O)/selftest.elf: the firmware running its selftests at boot'
 	@echo '  lib-libc       build $$(O)/libmm_libc.a: bareslab as the C library'"'"'s malloc'
 	@echo '  libc-image     build $$(O)/bareslab-libc.elf: the demo with newlib/picolibc (command libc)'
+	@echo '  unit-image     build $$(O)/unit.elf: the unit tests of tests/unit/ for the board'
 	@echo '  preload        ARCH=host: build $$(O)/libbareslab.so for LD_PRELOAD'
 	@echo '  run            build and boot the demo (QEMU, or a process for ARCH=host)'
 	@echo '  test           run every test (installs missing packages first)'
@@ -213,7 +264,7 @@ help:
 	@echo '  clean          remove build/'
 	@echo
 	@echo 'Variables:'
-	@echo '  ARCH=arm|riscv|host   board (default arm: QEMU mps2-an385, Cortex-M3)'
+	@echo '  ARCH=board            $(BOARDS) (QEMU; arch/boards.mk) or host (default $(firstword $(BOARDS)))'
 	@echo '  O=dir                 build directory (default build/$$(ARCH))'
 	@echo '  CROSS_COMPILE=prefix  toolchain prefix (default per board)'
 	@echo '  V=1                   show full commands'
@@ -222,5 +273,5 @@ help:
 clean:
 	rm -rf build
 
--include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d) $(OUT)/kernel/main-selftest.d \
-	$(LIBC_OBJS:.o=.d) $(LIBC_DEMO_OBJS:.o=.d)
+-include $(MM_OBJS:.o=.d) $(KERNEL_OBJS:.o=.d) $(ARCH_OBJS:.o=.d) \
+	$(LIBC_OBJS:.o=.d) $(LIBC_DEMO_OBJS:.o=.d) $(UNIT_TEST_OBJS:.o=.d)

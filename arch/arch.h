@@ -37,6 +37,12 @@ int arch_console_getc(void);
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
 
+/* What the board's C library needs before its first call, in images linked
+ * with one (make libc-image, the unit-test image): nothing for newlib, a
+ * thread pointer for picolibc's errno. Calling it again changes nothing.
+ * Defined in arch/<board>/libc.c, which only those images link. */
+void arch_libc_init(void);
+
 /* Stop the machine; QEMU (or the host process) exits with @status. */
 void arch_exit(int status) __attribute__((noreturn));
 

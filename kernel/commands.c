@@ -30,7 +30,7 @@ const struct shell_command shell_commands[] = {
 	{ "cache", "<op> <name> [...]", 2, 4, cmd_cache, "create/alloc/free/destroy a cache" },
 	{ "shrink", "", 0, 0, cmd_shrink, "give every empty pool back to the page allocator" },
 	{ "stress", "<ops> [seed]", 1, 2, cmd_stress, "random kmalloc/kfree workload, checked" },
-	{ "selftest", "[seed]", 0, 1, cmd_selftest, "run the allocator's tests on this board" },
+	{ "selftest", "", 0, 0, cmd_selftest, "check the firmware: its RAM, report hook, heap" },
 	{ "validate", "", 0, 0, cmd_validate, "check every region, pool and free list" },
 	{ "leaks", "", 0, 0, cmd_leaks, "live objects by allocation site, biggest first" },
 	{ "misuse", "<kind>", 1, 1, cmd_misuse,

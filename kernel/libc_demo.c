@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arch/arch.h>
 #include <mm/stats.h>
 #include "libc_demo.h"
 
@@ -185,7 +186,7 @@ int libc_demo(void)
 {
 	struct mm_stats before, after;
 
-	libc_glue_init();
+	arch_libc_init();
 	failures = 0;
 	mm_get_stats(&before);
 	printf("libc demo: the C library's malloc is bareslab\n");

@@ -15,18 +15,10 @@
  * on stdout, then how many allocations bareslab served meanwhile.
  *
  * Context: a firmware linked with libmm_libc.a and newlib or picolibc, with
- * its heap regions added. Calls libc_glue_init() first, so a console
+ * its heap regions added. Calls arch_libc_init() first, so a console
  * command can run it without any other set-up. Not reentrant.
  * Return: 0 when every check passed, 1 otherwise (the failure is printed).
  */
 int libc_demo(void);
-
-/**
- * libc_glue_init - what the board's C library needs before its first call:
- * nothing for newlib (newlib.c); a thread pointer for picolibc's errno
- * (picolibc.c). Call before the first C library call; calling it again
- * changes nothing.
- */
-void libc_glue_init(void);
 
 #endif /* LIBC_DEMO_H */

@@ -2,8 +2,7 @@
 /*
  * kernel/main.c - the demo firmware's boot path: console, banner, RAM handed
  * to the allocator, the demo's objects, then the console shell until someone
- * types exit. Built with -DCONFIG_BOOT_SELFTEST=1 (`make selftest`), the image
- * runs the selftests instead of the demo and stops with their verdict.
+ * types exit.
  */
 #include <arch/arch.h>
 #include <mm/config.h>
@@ -13,12 +12,6 @@
 #include "printk.h"
 #include "selftest.h"
 #include "shell.h"
-
-/* 1: run the selftests right after the RAM is added, then stop: status 0 when
- * all passed, 1 otherwise. The selftest image is built with it set. */
-#ifndef CONFIG_BOOT_SELFTEST
-#define CONFIG_BOOT_SELFTEST 0
-#endif
 
 #define BARESLAB_VERSION "0.1"
 
@@ -65,6 +58,7 @@ static void add_ram_regions(void)
 		total += r->size;
 	}
 	printk("  total %zu KiB in %u region%s\n", total >> 10, added, added == 1 ? "" : "s");
+	boot_ram_bytes = total; /* for the selftest command */
 }
 
 void kernel_main(void)
@@ -72,8 +66,6 @@ void kernel_main(void)
 	console_register(arch_console_putc); /* printk() goes to the board's UART */
 	printk("bareslab " BARESLAB_VERSION " on %s\n", arch_board_name()); /* banner */
 	add_ram_regions(); /* the allocator: every RAM region (a small board: 64 KiB) */
-	if (CONFIG_BOOT_SELFTEST)
-		arch_exit(selftest_run(SELFTEST_SEED) ? 1 : 0); /* selftest image: verdict */
 	demo_run(); /* caches of typical kernel objects, slabinfo, meminfo */
 	printk("type 'help' for commands\n");
 	arch_exit(shell_run(shell_commands, nr_shell_commands, arch_console_getc)); /* shell */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * kernel/port.c - the firmware's side of <mm/port.h>: misuse reports go to
- * the console. The board supplies the lock hooks (arch/<board>/board.c); the
+ * the console. The lock hooks are every board's (arch/common/lock.c); the
  * other hooks keep their defaults from mm/port.c.
  *
  * Not linked into the host unit tests: they record reports with a hook of

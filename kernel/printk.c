@@ -428,11 +428,14 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* Where console output goes; NULL until console_register(). */
-static void (*console_out)(char c);
+static console_putc_t *console_out;
 
-void console_register(void (*putc)(char c))
+console_putc_t *console_register(console_putc_t *putc)
 {
+	console_putc_t *old = console_out;
+
 	console_out = putc;
+	return old;
 }
 
 void console_putc(char c)

@@ -49,12 +49,16 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /* ksnprintf - kvsnprintf() with the arguments inline. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
+/* Writes one byte to the console's device. */
+typedef void console_putc_t(char c);
+
 /**
  * console_register - send the console's output to @putc from now on.
  * @putc: writes one byte to the device (arch_console_putc on a board); NULL
  *        drops everything, which is also the state before the first call.
+ * Return: the previous one, to put back after a capture.
  */
-void console_register(void (*putc)(char c));
+console_putc_t *console_register(console_putc_t *putc);
 
 /**
  * console_putc - write one byte to the console; "\n" goes out as "\r\n".

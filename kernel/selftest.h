@@ -1,36 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kernel/selftest.h - the allocator's tests, run on the board itself: by the
- * `selftest` command, and at boot by the selftest image (kernel/main.c built
- * with CONFIG_BOOT_SELFTEST=1).
+ * kernel/selftest.h - checks of the firmware itself, run on the board by the
+ * `selftest` command (kernel/selftest.c).
  */
 #ifndef KERNEL_SELFTEST_H
 #define KERNEL_SELFTEST_H
 
-/* Seed of the randomized model check when none is given. */
-#define SELFTEST_SEED 20240601ul
+#include <stddef.h>
+
+/* Bytes of RAM the boot path gave the allocator (kernel/main.c sets it). */
+extern size_t boot_ram_bytes;
 
 /**
- * selftest_run - run every selftest, printing one line each:
+ * selftest_run - run every check, printing one line each:
  *
- *   ok   kmalloc_alignment
- *   FAIL krealloc: grew to 1000 bytes and lost byte 3
+ *   ok   ram_regions
+ *   FAIL heap_validates: mm_validate() found 2 problems
  *
- * then "N passed, N failed" and the figures (meminfo).
- * @seed: seed of the randomized model check (printed on its line).
+ * then "N passed, N failed, 0 skipped". The checks run on top of whatever
+ * the firmware holds and leave the heap as they found it. Needs the
+ * firmware's report hook (kernel/port.c).
  *
- * Each test starts after mm_shrink() and must leave the heap as it found it:
- * as many free pages, the same largest free block and live bytes once
- * mm_shrink() has run again, and exactly the misuse reports it causes on
- * purpose (those are counted by the report hook but not printed). So the
- * tests run on top of whatever the firmware holds, the boot demo's objects
- * included. Needs the firmware's report hook (kernel/port.c).
- *
- * Return: the number of tests that failed.
+ * Return: the number of checks that failed.
  */
-unsigned int selftest_run(unsigned long seed);
+unsigned int selftest_run(void);
 
-/* The `selftest [seed]` console command. */
+/* The `selftest` console command. */
 int cmd_selftest(int argc, char **argv);
 
 #endif /* KERNEL_SELFTEST_H */

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # scripts/check-tree.sh - checks on the tree itself, one line each:
-# mm/ stays freestanding (its headers, and nm -u of libmm.a for both boards),
-# every C file is clang-formatted, cppcheck finds nothing.
+# mm/ stays freestanding (its headers, and nm -u of libmm.a for every board),
+# every option builds, every C file is clang-formatted, cppcheck finds
+# nothing, and every path the tree names exists.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 . scripts/tally.sh
+. scripts/board.sh
 
 # 1. mm/ includes no libc header beyond the freestanding ones.
 # (mm/valgrind.h may include valgrind's client-request header: inline asm, no library.)
@@ -15,8 +17,9 @@ inc=$(grep -rnE '^#include <' mm --include='*.c' --include='*.h' | grep -v '^mm/
 if [ -z "$inc" ]; then ok "mm/ includes only freestanding headers"; else bad "mm/ includes libc headers" "$inc"; fi
 
 # 2. libmm.a leaves undefined only libgcc helpers (port hooks have weak defaults).
-for build in arm riscv arm-debug riscv-debug; do
+for build in $(for b in $(boards); do echo "$b $b-debug"; done); do
 	arch=${build%-debug}
+	board_load "$arch"
 	config=
 	[ "$build" = "$arch" ] || config=-DCONFIG_MM_DEBUG=1
 	out=build/check/$build
@@ -29,7 +32,7 @@ for build in arm riscv arm-debug riscv-debug; do
 		bad "libmm.a builds for $build" "$(tail -20 "$out.log")"
 		continue
 	fi
-	case $arch in arm) cross=arm-none-eabi- ;; riscv) cross=riscv64-unknown-elf- ;; esac
+	cross=$board_cross
 	# Link the whole archive into one object: what is still undefined must come from outside.
 	${cross}ld -r --whole-archive "$out/libmm.a" -o "$out/libmm-all.o"
 	undef=$(${cross}nm -u "$out/libmm-all.o" | awk '{ print $NF }' | sort -u |
@@ -56,12 +59,13 @@ variants=(
 broken=
 for v in "${variants[@]}"; do
 	for bits in 64 32; do
-		for f in $(sed -n 's/^mm-y := //p' mm/Makefile); do
+		# Every file, also those the options leave out of mm-y: they must compile to nothing.
+		for f in mm/*.c; do
 			# shellcheck disable=SC2086
 			if ! out=$(gcc -m$bits -std=gnu11 -O2 -Wall -Wextra -Werror -Wshadow \
-				-ffreestanding -fno-builtin $v -Imm/include -Imm -c "mm/${f%.o}.c" \
+				-ffreestanding -fno-builtin $v -Imm/include -Imm -c "$f" \
 				-o /dev/null 2>&1); then
-				broken+="-m$bits $v: mm/${f%.o}.c"$'\n'"$out"$'\n'
+				broken+="-m$bits $v: $f"$'\n'"$out"$'\n'
 			fi
 		done
 	done
@@ -76,11 +80,41 @@ if [ -z "$unformatted" ]; then ok "clang-format: every C file"; else bad "clang-
 # 5. Static analysis.
 if out=$(cppcheck --quiet --enable=warning,style,performance,portability --error-exitcode=1 \
 	--inline-suppr --suppress=missingIncludeSystem --suppress=variableScope --std=c11 -D__GNUC__ \
-	-Imm/include -Imm -Ikernel -I. mm kernel 2>&1); then
-	ok "cppcheck: mm/ and kernel/"
+	-Imm/include -Imm -Ikernel -I. -Itests/harness mm kernel arch tests/harness 2>&1); then
+	ok "cppcheck: mm/, kernel/, arch/ and tests/harness/"
 else
 	bad "cppcheck" "$out"
 fi
 
-echo "checks: $passed passed, $failed failed"
+# 6. Every repository path that a comment, a script or a README names exists
+#    (from a top folder, or relative to the file, or under mm/include/ for
+#    <mm/...> headers), and so does every source or script file it names
+#    alone. Placeholders (arch/<board>/, arch/$(ARCH), arch/ARCH/, *, %) are
+#    no paths. External: files outside this repository that it may name.
+external='WORKLOADS.md' # the benchmark's spec, shared/bench/ beside the repository
+files=$(git ls-files -co --exclude-standard | grep -vE '^build/|\.(svg|png)$')
+names=$(sed 's|.*/||' <<<"$files" | sort -u)
+dangling=$(for f in $files; do
+	dir=$(dirname "$f")
+	grep -noE '(^|[^A-Za-z0-9_./$-])(\.\./)*(arch|kernel|mm|linker|tests|scripts|\.ci)/[A-Za-z0-9_.+/-]*.?' \
+		"$f" | while IFS=: read -r line tok; do
+		[[ ${tok:0:1} =~ [A-Za-z.] ]] || tok=${tok:1}
+		case ${tok: -1} in '<' | '$' | '%' | '*' | '{' | '(' | '[') continue ;; esac
+		tok=$(sed -E 's/[^A-Za-z0-9_+/-]+$//' <<<"$tok")
+		[[ /$tok/ =~ /[A-Z]+/ ]] && continue
+		[ -e "$tok" ] || [ -e "mm/include/$tok" ] || [ -e "$dir/$tok" ] || echo "$f:$line: $tok"
+	done
+	grep -noE '(^|[^A-Za-z0-9_./<$-])[A-Za-z0-9_-]+\.(c|S|ld|sh|mk|md)($|[^A-Za-z0-9_/-])' "$f" |
+		while IFS=: read -r line tok; do
+			tok=$(sed -E 's/^[^A-Za-z0-9_-]//; s/[^A-Za-z0-9_]$//' <<<"$tok")
+			grep -qxF "$tok" <<<"$names"$'\n'"$external" || echo "$f:$line: $tok"
+		done
+done)
+if [ -z "$dangling" ]; then
+	ok "every path and file name the tree mentions exists ($(wc -w <<<"$files") files read)"
+else
+	bad "paths named but missing" "$dangling"
+fi
+
+total checks
 [ "$failed" -eq 0 ]

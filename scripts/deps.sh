@@ -3,25 +3,21 @@
 #
 # scripts/deps.sh - install the Debian packages a make goal needs, if missing.
 #
-#   scripts/deps.sh [GOAL...]    GOAL: run-arm run-riscv run-host test bench fuzz all
+#   scripts/deps.sh [GOAL...]    GOAL: run-BOARD (run-arm, run-riscv, run-host),
+#                                test bench fuzz all
 #
-# No goal, or `deps`, means all; `run` means run-arm; other words (make goals
-# such as clean) need nothing. Silent when nothing is missing. Otherwise runs
+# No goal, or `deps`, means all; `run` means run- the first board; other words
+# (make goals such as clean) need nothing. Each board names its own packages
+# (board-packages of arch/BOARD/Makefile); this file lists the others. Silent when nothing is missing. Otherwise runs
 # apt-get update once and apt-get install, as root or through sudo; when it
 # cannot, names the packages to install and exits 1.
 set -euo pipefail
+. "$(dirname "$0")/board.sh"
 
 # One line per package: the package, how to tell it is installed (cmd:NAME a
 # command on PATH, file:PATH a file, glob:PATTERN any file matching), and the
-# goals that need it. `all` needs every package.
-readonly DEPS_TABLE='
-gcc-arm-none-eabi             cmd:arm-none-eabi-gcc                              run-arm test bench
-libnewlib-arm-none-eabi       file:/usr/lib/arm-none-eabi/newlib/libc.a          run-arm test bench
-qemu-system-arm               cmd:qemu-system-arm                                run-arm test bench
-gcc-riscv64-unknown-elf       cmd:riscv64-unknown-elf-gcc                        run-riscv test bench
-picolibc-riscv64-unknown-elf  file:/usr/lib/picolibc/riscv64-unknown-elf/lib/libc.a run-riscv test bench
-qemu-system-misc              cmd:qemu-system-riscv64                            run-riscv test bench
-gcc                           cmd:gcc                                            run-host test bench
+# goals that need it. `all` needs every package. The boards' lines follow.
+DEPS_TABLE='
 gcc-multilib                  glob:/usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a   test
 libcriterion-dev              file:/usr/include/criterion/criterion.h            test
 python3                       cmd:python3                                        test
@@ -38,13 +34,22 @@ libgoogle-perftools-dev       file:/usr/include/gperftools/tcmalloc.h           
 gnuplot-nox                   cmd:gnuplot                                        bench
 '
 
+# Every board's packages (host's too): to run it, for the tests, for the benchmark.
+for b in $(boards) host; do
+    board_load "$b"
+    for p in $board_packages; do
+        DEPS_TABLE+="${p%%:*} ${p#*:} run-$b test bench"$'\n'
+    done
+done
+readonly DEPS_TABLE
+
 # The goals asked for, normalized.
 goals=()
 for arg in "${@:-all}"; do
     case $arg in
     deps | all) goals+=(all) ;;
-    run) goals+=(run-arm) ;;
-    run-arm | run-riscv | run-host | test | bench | fuzz) goals+=("$arg") ;;
+    run) goals+=("run-$(boards | awk '{ print $1 }')") ;;
+    run-* | test | bench | fuzz) goals+=("$arg") ;;
     esac
 done
 

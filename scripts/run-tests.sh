@@ -1,107 +1,115 @@
 #!/usr/bin/env bash
 # scripts/run-tests.sh - everything `make test` runs, in order, with one total.
 #
-# Stages: host unit tests (Criterion) in several builds, ThreadSanitizer
-# runs, library checks (freestanding symbols, formatting, static analysis),
-# fuzzing, valgrind, the C library glue, boot tests on the QEMU boards. Every stage
-# runs even when an earlier one failed; the last line is the total as
-# "N passed, N failed" and the exit status is non-zero if anything failed.
+# Stages: the unit tests of tests/unit/ on the host (Criterion, several
+# builds) and on every board of arch/boards.mk (QEMU, tests/harness/), checks
+# of the tree, the fuzzer, valgrind, the C library glue on the host and on
+# the boards, the console tests of every board. Every stage prints one line
+# per case and a total (tests/harness/README.md) and is counted the same
+# way, by tally_log of scripts/tally.sh: a stage whose lines do not add up
+# to its total (a board that stopped half-way) failed. Every stage runs even
+# when an earlier one failed; the last line is the total as
+# "N passed, N failed, N skipped" and the exit status is non-zero if
+# anything failed. build/test-logs/ keeps each stage's log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-passed=0
-failed=0
-failures=()
+. scripts/tally.sh
+. scripts/board.sh
+
 log_dir=build/test-logs
 mkdir -p "$log_dir"
+failures=()
+start=$SECONDS
 
-# count NAME PASSED FAILED
-count() {
-	passed=$((passed + $2))
-	failed=$((failed + $3))
-	if [ "$3" -gt 0 ]; then failures+=("$1"); fi
-}
-
-# A Criterion binary: its "Synthesis" line gives the counts.
-criterion_stage() {
-	local name=$1; shift
-	local log=$log_dir/$name.log
-	echo "== $name"
-	"$@" 2>&1 | tee "$log" | grep -vE '^\[----\]   *$' | grep -E 'FAIL|CRASH|Synthesis|error|seed' || true
-	local line tested passing
-	line=$(grep -a 'Synthesis:' "$log" | tail -1)
-	if [ -z "$line" ]; then
-		echo "$name: did not run (see $log)"
-		tail -20 "$log"
-		count "$name" 0 1
-		return
-	fi
-	tested=$(sed -E 's/.*Tested: ([0-9]+).*/\1/' <<<"$line")
-	passing=$(sed -E 's/.*Passing: ([0-9]+).*/\1/' <<<"$line")
-	count "$name" "$passing" $((tested - passing))
-}
-
-# A script that ends with "N passed, N failed".
-plain_stage() {
-	local name=$1; shift
-	local log=$log_dir/$name.log
+# stage NAME COMMAND...: run COMMAND, keep its output in the log, count it.
+stage() {
+	local name=$1 log=$log_dir/$1.log t0=$SECONDS rc counts p f s
+	shift
 	echo "== $name"
 	"$@" >"$log" 2>&1
-	local rc=$? line p f
-	line=$(grep -aE '^[A-Za-z-]*:? ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-	if [ -z "$line" ]; then
-		tail -40 "$log"
-		echo "$name: no result line (exit $rc)"
-		count "$name" 0 1
-		return
-	fi
-	p=$(grep -oE '[0-9]+ passed' <<<"$line" | cut -d' ' -f1)
-	f=$(grep -oE '[0-9]+ failed' <<<"$line" | cut -d' ' -f1)
-	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
-		grep -aE 'FAIL|fail' "$log" | head -40
+	rc=$?
+	counts=$(tally_log "$log")
+	local added=$?
+	read -r p f s <<<"$counts"
+	if [ "$added" -ne 0 ] || [ "$rc" -ne 0 ] || [ "$f" -gt 0 ]; then
+		# The failed cases with the lines that explain them, or the end of the log.
+		if [ "$f" -gt 0 ]; then
+			grep -aE -B8 -A8 '^FAIL ' "$log" | grep -aE '^(FAIL |  )' | head -40
+		else
+			tail -20 "$log"
+		fi
+		[ "$added" -eq 0 ] || echo "$name: the ok, FAIL and skip lines do not add up to a total line"
+		[ "$rc" -eq 0 ] || echo "$name: exit status $rc"
 		[ "$f" -gt 0 ] || f=1
+		failures+=("$name")
 	fi
-	case $line in "$name:"*) echo "$line" ;; *) echo "$name: $line" ;; esac
-	count "$name" "$p" "$f"
+	echo "$name: $p passed, $f failed, $s skipped ($((SECONDS - t0))s)"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+# The allocator modes every board runs its unit tests in: the defaults, no
+# page allocator, and the debug layer compiled in.
+modes=("" "-DCONFIG_MM_PAGE_ALLOC=0" "-DCONFIG_MM_DEBUG=1")
+# A stage's name for a mode: unit-arm, unit-arm-no-page-alloc, unit-arm-debug.
+mode_name() {
+	case $1 in
+	"") echo "" ;;
+	-DCONFIG_MM_PAGE_ALLOC=0) echo "-no-page-alloc" ;;
+	-DCONFIG_MM_DEBUG=1) echo "-debug" ;;
+	esac
 }
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-criterion_stage unit-64 make --no-print-directory -f tests/Makefile BITS=64 run
-# The build the benchmark measures: no lock, no hardening, so pools are carved lazily.
-criterion_stage unit-64-plain make --no-print-directory -f tests/Makefile BITS=64 \
-	OUT=build/tests/unit64-plain MM_CONFIG="-DCONFIG_MM_LOCKING=0 -DCONFIG_MM_HARDENED=0" run
-criterion_stage unit-64-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
-	OUT=build/tests/unit64-san SANITIZE="$SAN" run
-criterion_stage unit-64-debug-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
-	OUT=build/tests/unit64-debug-san MM_CONFIG=-DCONFIG_MM_DEBUG=1 SANITIZE="$SAN" run
+host_unit() {
+	make --no-print-directory -j2 -f tests/Makefile "$@" all && make --no-print-directory \
+		-f tests/Makefile "$@" run
+}
+stage unit-host host_unit OUT=build/tests/unit
+stage unit-host-no-page-alloc-asan-ubsan host_unit OUT=build/tests/unit-no-page-alloc-san \
+	MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0 SANITIZE="$SAN"
 # Several CPUs: per-CPU caches and cross-CPU frees (test_smp.c churns on four).
-criterion_stage unit-64-smp make --no-print-directory -f tests/Makefile BITS=64 \
-	OUT=build/tests/unit64-smp MM_CONFIG=-DCONFIG_MM_NR_CPUS=4 run
-# No page allocator: pools and large blocks cut from the region (static mode).
-criterion_stage unit-64-static-asan-ubsan make --no-print-directory -f tests/Makefile BITS=64 \
-	OUT=build/tests/unit64-static-san MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0 SANITIZE="$SAN" run
-plain_stage tsan-smp make --no-print-directory -f tests/tsan/Makefile NR_CPUS=4 run
-plain_stage tsan-one-cpu make --no-print-directory -f tests/tsan/Makefile NR_CPUS=1 run
-plain_stage checks scripts/check-tree.sh
-plain_stage fuzz tests/fuzz/run.sh 30
-plain_stage valgrind tests/valgrind/run.sh
-plain_stage libc-host tests/libc/run.sh
-plain_stage libc-boards tests/libc/boards.sh
+stage unit-host-smp host_unit OUT=build/tests/unit-smp MM_CONFIG=-DCONFIG_MM_NR_CPUS=4
+# The churn of test_smp.c under ThreadSanitizer, with four CPUs and with one.
+stage tsan-smp make --no-print-directory -f tests/tsan/Makefile NR_CPUS=4 run
+stage tsan-one-cpu make --no-print-directory -f tests/tsan/Makefile NR_CPUS=1 run
+# The build the benchmark measures: no lock, no hardening, so pools are carved lazily.
+stage unit-host-plain host_unit OUT=build/tests/unit-plain \
+	MM_CONFIG="-DCONFIG_MM_LOCKING=0 -DCONFIG_MM_HARDENED=0"
+stage unit-host-asan-ubsan host_unit OUT=build/tests/unit-san SANITIZE="$SAN"
+stage unit-host-debug-asan-ubsan host_unit OUT=build/tests/unit-debug-san \
+	MM_CONFIG=-DCONFIG_MM_DEBUG=1 SANITIZE="$SAN"
+for board in $(boards); do
+	for mode in "${modes[@]}"; do
+		stage "unit-$board$(mode_name "$mode")" tests/harness/run.sh "$board" "$mode"
+	done
+done
+stage checks scripts/check-tree.sh
+stage fuzz tests/fuzz/run.sh 30
+stage valgrind tests/valgrind/run.sh
+stage libc-host tests/libc/run.sh
+stage libc-boards tests/libc/boards.sh
 # The bench images' instruction counter: straight-line code counts exactly on both boards.
-plain_stage calibration tests/bench/calibration.sh
-for arch in host arm riscv; do
-	if make --no-print-directory ARCH=$arch all >"$log_dir/build-$arch.log" 2>&1; then
-		plain_stage "boot-$arch" tests/boot/run.sh $arch build/$arch/bareslab.elf
-	else
-		tail -30 "$log_dir/build-$arch.log"
-		echo "boot-$arch: image did not build"
-		count "build-$arch" 0 1
-	fi
+stage calibration tests/bench/calibration.sh
+boot() {
+	make --no-print-directory -j2 ARCH="$1" all >"$log_dir/build-$1.log" 2>&1 || {
+		tail -30 "$log_dir/build-$1.log"
+		echo "FAIL $1: make ARCH=$1 all"
+		echo "0 passed, 1 failed, 0 skipped"
+		return 1
+	}
+	tests/boot/run.sh "$1" "build/$1/bareslab.elf"
+}
+for board in host $(boards); do
+	stage "boot-$board" boot "$board"
 done
 
 echo
 if [ "$failed" -gt 0 ]; then
 	echo "failed stages: ${failures[*]} (logs in $log_dir)"
 fi
-echo "$passed passed, $failed failed"
+echo "make test: $((SECONDS - start))s"
+total
 [ "$failed" -eq 0 ]

@@ -4,7 +4,7 @@
 # scripts/run.sh - boot a bareslab image with its serial console on this
 # terminal: QEMU for the boards, a plain process for ARCH=host.
 #
-#   scripts/run.sh ARCH IMAGE            ARCH is arm, riscv or host
+#   scripts/run.sh ARCH IMAGE            ARCH: a board of arch/boards.mk, or host
 #   RUN_TIMEOUT=30 scripts/run.sh ...    stop after 30 seconds, status 124
 #   QEMU_FLAGS="-icount shift=8" scripts/run.sh ...   more QEMU options (boards)
 #
@@ -22,14 +22,13 @@
 # tell: without an `exit` line it waits for more input until RUN_TIMEOUT.
 # The host build sees the end and stops.
 #
-# Boards: arm  = qemu-system-arm -M mps2-an385 (Cortex-M3), exit status
-#                through semihosting SYS_EXIT_EXTENDED;
-#         riscv = qemu-system-riscv64 -M virt -m 128M -bios none (rv64imac,
-#                machine mode), exit status through the sifive_test device.
+# The QEMU command line is the board's (board-qemu of arch/ARCH/Makefile);
+# a board without one (host) is a process.
 set -euo pipefail
+. "$(dirname "$0")/board.sh"
 
 usage() {
-    echo "usage: RUN_TIMEOUT=[seconds] $0 arm|riscv|host IMAGE" >&2
+    echo "usage: RUN_TIMEOUT=[seconds] $0 ARCH IMAGE" >&2
     exit 2
 }
 
@@ -38,19 +37,15 @@ arch=$1
 image=$2
 [[ -f $image ]] || { echo "$0: $image: no such image (build it with make ARCH=$arch)" >&2; exit 2; }
 
-case $arch in
-arm)
-    cmd=(qemu-system-arm -M mps2-an385 -kernel "$image"
-         -semihosting-config "enable=on,target=native") ;;
-riscv)
-    cmd=(qemu-system-riscv64 -M virt -m 128M -bios none -kernel "$image") ;;
-host)
-    cmd=("$image") ;;
-*)
-    usage ;;
-esac
+board_load "$arch" || usage
+if [[ -n $board_qemu ]]; then
+    read -r -a cmd <<<"$board_qemu"
+    cmd+=(-kernel "$image")
+else
+    cmd=("$image")
+fi
 
-if [[ $arch != host ]]; then
+if [[ -n $board_qemu ]]; then
     if ! command -v "${cmd[0]}" >/dev/null; then
         echo "$0: ${cmd[0]} not found; scripts/deps.sh run-$arch installs it" >&2
         exit 127

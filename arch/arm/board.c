@@ -4,7 +4,6 @@
  * PRIMASK masking, exit through semihosting, and the fault reporter.
  */
 #include <arch/arch.h>
-#include <mm/port.h>
 
 #include "board.h"
 
@@ -60,7 +59,12 @@ unsigned int arch_ram_regions(struct arch_ram_region *out, unsigned int max)
 		out[1].start = __heap1_start;
 		out[1].size = (uintptr_t)__heap1_end - (uintptr_t)__heap1_start;
 	}
-	return 2;
+	if (max > 2) {
+		out[2].name = "PSRAM";
+		out[2].start = __heap2_start;
+		out[2].size = (uintptr_t)__heap2_end - (uintptr_t)__heap2_start;
+	}
+	return 3;
 }
 
 unsigned long arch_irq_save(void)
@@ -74,19 +78,6 @@ unsigned long arch_irq_save(void)
 void arch_irq_restore(unsigned long flags)
 {
 	__asm__ volatile("msr primask, %0" : : "r"(flags) : "memory");
-}
-
-/* The allocator's lock: calls never nest, so one saved state is enough. */
-static unsigned long mm_lock_flags;
-
-void mm_port_lock(void)
-{
-	mm_lock_flags = arch_irq_save();
-}
-
-void mm_port_unlock(void)
-{
-	arch_irq_restore(mm_lock_flags);
 }
 
 static uint32_t semihost_call(uint32_t op, const void *arg)

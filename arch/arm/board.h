@@ -14,6 +14,7 @@
 /* Symbols of linker/arm.ld; only their addresses mean anything. */
 extern char __stack_guard[], __stack_bottom[], __stack_top[];
 extern char __heap0_start[], __heap0_end[], __heap1_start[], __heap1_end[];
+extern char __heap2_start[], __heap2_end[];
 
 /* Nonzero while board.c probes for semihosting; fault_entry clears it. */
 extern volatile uint32_t semihost_probe;

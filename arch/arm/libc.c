@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include <arch/arch.h>
-#include "libc_demo.h"
 
 int _write(int fd, const char *buf, int n);
 int _read(int fd, char *buf, int n);
@@ -101,6 +100,6 @@ void _exit(int status)
 }
 
 /* newlib's state (its struct _reent) is static and ready at reset. */
-void libc_glue_init(void)
+void arch_libc_init(void)
 {
 }

@@ -18,14 +18,16 @@ ifeq ($(origin Q),undefined)
 include scripts/verbose.mk
 endif
 
-include mm/Makefile
-include mm/libc/Makefile
-
 # The heap grows one mapped region at a time (preload.c): allow 64 of them.
 # Options of its own, not the firmware's MM_CONFIG: every object of the
 # library must agree, whichever Makefile built it.
 PRELOAD_MM_CONFIG ?=
 PRELOAD_CONFIG := -DCONFIG_MM_MAX_REGIONS=64 $(PRELOAD_MM_CONFIG)
+
+mm-cc := $(PRELOAD_CC)
+mm-config := $(PRELOAD_CONFIG)
+include mm/Makefile
+include mm/libc/Makefile
 PRELOAD_BASE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fPIC -fvisibility=hidden -MMD -MP -Imm/include -Imm/libc \
 	$(PRELOAD_CONFIG) $(EXTRA_CFLAGS)

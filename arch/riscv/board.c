@@ -4,7 +4,6 @@
  * region, mstatus.MIE masking, exit through the test finisher, trap reports.
  */
 #include <arch/arch.h>
-#include <mm/port.h>
 
 #include "board.h"
 
@@ -46,19 +45,6 @@ unsigned long arch_irq_save(void)
 void arch_irq_restore(unsigned long flags)
 {
 	__asm__ volatile("csrs mstatus, %0" : : "r"(flags & MSTATUS_MIE) : "memory");
-}
-
-/* The allocator's lock: calls never nest, so one saved state is enough. */
-static unsigned long mm_lock_flags;
-
-void mm_port_lock(void)
-{
-	mm_lock_flags = arch_irq_save();
-}
-
-void mm_port_unlock(void)
-{
-	arch_irq_restore(mm_lock_flags);
 }
 
 void arch_exit(int status)

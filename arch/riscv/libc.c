@@ -10,7 +10,6 @@
 #include <stdio.h>
 
 #include <arch/arch.h>
-#include "libc_demo.h"
 
 void _exit(int status);
 
@@ -50,7 +49,7 @@ void _exit(int status)
  */
 static char tls_block[64] __attribute__((aligned(16)));
 
-void libc_glue_init(void)
+void arch_libc_init(void)
 {
 	__asm__ volatile("mv tp, %0" : : "r"(tls_block) : "memory");
 }

@@ -4,7 +4,7 @@
  * mm/libc/malloc.c, the hooks a hosted port may add, and the glue's figures.
  *
  * A firmware needs none of this header: linking libmm_libc.a before its C
- * library is enough (see mm/libc/README.md). It is for ports that grow the
+ * library is enough (see README.md, "Porting"). It is for ports that grow the
  * heap at run time (the Linux LD_PRELOAD library, arch/host/preload.c) and for
  * tests, which build the glue with a name prefix: compiled with
  * -DMM_LIBC_PREFIX=bs_ it defines bs_malloc(), bs_free() and so on, and leaves

@@ -89,5 +89,5 @@ for board in "${boards[@]}"; do
     esac
 done
 
-echo "calibration: $passed passed, $failed failed"
+total calibration
 [ "$failed" -eq 0 ]

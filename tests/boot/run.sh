@@ -4,15 +4,17 @@
 # tests/boot/run.sh - boot tests: drive an image's console through a pipe and
 # check its serial output and exit status.
 #
-#   tests/boot/run.sh ARCH IMAGE          ARCH: arm, riscv or host
+#   tests/boot/run.sh ARCH IMAGE          ARCH: a board of arch/boards.mk, or host
 #   BOOT_TESTS=regex tests/boot/run.sh    only the cases whose name matches
-#   RUN_TIMEOUT=60 tests/boot/run.sh      seconds each boot may take (default 30)
+#   RUN_TIMEOUT=60 tests/boot/run.sh      seconds each boot may take (default: the
+#                                         board's board-timeout)
 #
 # Each case boots IMAGE once through scripts/run.sh, feeds its input on stdin
 # and checks the exit status and the lines the console printed (carriage
 # returns removed). A failing case prints what it expected and every line the
-# image printed. The last line is "N passed, N failed"; the exit status is 1
-# if any case failed.
+# image printed. The last line is "N passed, N failed, N skipped"; the exit
+# status is 1 if any case failed. The banner and RAM regions to expect are
+# the board's (board-banner, board-regions of arch/ARCH/Makefile).
 #
 # Adding a case: one `check` line in the list at the bottom.
 #
@@ -36,7 +38,7 @@
 set -uo pipefail
 
 usage() {
-    echo "usage: $0 arm|riscv|host IMAGE" >&2
+    echo "usage: $0 ARCH IMAGE" >&2
     exit 2
 }
 
@@ -45,24 +47,18 @@ arch=$1
 image=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run=$root/scripts/run.sh
-timeout_default=${RUN_TIMEOUT:-30}
+. "$root/scripts/board.sh"
+board_load "$arch" || usage
+timeout_default=${RUN_TIMEOUT:-$board_timeout}
 filter=${BOOT_TESTS:-}
 [[ -f $image ]] || { echo "$0: $image: no such image" >&2; exit 2; }
 
 prompt='mm> '
-case $arch in
-arm)
-    board='mps2-an385 \(Cortex-M3\)'
-    regions=('^ *SSRAM1 .*[0-9]+ KiB' '^ *SSRAM2/3 .*[0-9]+ KiB') ;;
-riscv)
-    board='virt \(rv64imac\)'
-    regions=('^ *DRAM .*[0-9]+ KiB') ;;
-host)
-    board='host \(.* Linux process\)'
-    regions=('^ *ram0 .*[0-9]+ KiB' '^ *ram1 .*[0-9]+ KiB') ;;
-*)
-    usage ;;
-esac
+board=$board_banner
+regions=()
+for r in $board_regions; do
+    regions+=("^ *$r .*[0-9]+ KiB")
+done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -148,7 +144,7 @@ check() {
     done
 
     if [[ -z $why ]]; then
-        echo "PASS $name"
+        echo "ok   $name"
         passed=$((passed + 1))
     else
         echo "FAIL $name: $why"
@@ -236,7 +232,7 @@ check 'the boot demo keeps typical kernel objects, then prints slabinfo and memi
 check 'help lists every allocator command' 0 'help\nexit\n' \
     '^ +meminfo ' '+^ +slabinfo ' '+^ +buddyinfo ' '+^ +heapmap ' '+^ +kmalloc <size> ' \
     '+^ +kfree <addr> ' '+^ +cache <op> <name> ' '+^ +shrink ' '+^ +stress <ops> \[seed\] ' \
-    '+^ +selftest \[seed\] '
+    '+^ +selftest '
 
 check 'meminfo prints the figures' 0 'meminfo\nexit\n' \
     "^${prompt}meminfo\$" '+^RegionTotal: +[0-9]+ kB$' '+^MemTotal: +[0-9]+ kB$' \
@@ -322,12 +318,11 @@ check 'shrink gives the empty pools back, then has nothing left to give' 0 \
     "^${prompt}shrink\$" '+^shrink: [1-9][0-9]* pages given back, [0-9]+ of [0-9]+ free$' \
     "+^${prompt}shrink\$" '+^shrink: 0 pages given back, [0-9]+ of [0-9]+ free$'
 
-check 'selftest runs every test on the board, on top of the demo objects' 0 \
-    'selftest\nselftest 42\nexit\n' \
-    "^${prompt}selftest\$" '+^selftest: [0-9]+ tests$' '+^ok   kmalloc_alignment$' \
-    '^ok   exhaustion ' '^ok   random_model \(seed 20240601, ' '+^[0-9]+ passed, 0 failed$' \
-    '+^RegionTotal:' "^${prompt}selftest 42\$" '^ok   random_model \(seed 42, ' \
-    '+^[0-9]+ passed, 0 failed$' "^${prompt}exit\$" '!^FAIL' '!^BUG '
+check 'selftest checks the firmware on the board, on top of the demo objects' 0 \
+    'selftest\nexit\n' \
+    "^${prompt}selftest\$" '+^selftest: 3 checks$' '+^ok   ram_regions$' '+^ok   misuse_on_console$' \
+    '+^ok   heap_validates$' '+^3 passed, 0 failed, 0 skipped$' "+^${prompt}exit\$" '!^FAIL' \
+    '!^BUG '
 
 # Bad input: each line prints one error and the next prompt follows at once;
 # meminfo afterwards must show the figures of a boot that saw none of it.
@@ -355,7 +350,7 @@ bad_lines=(
     'stress' 'stress: missing argument'
     'stress 0' 'stress: bad op count'
     'stress 10 seed' 'stress: bad seed'
-    'selftest x' 'selftest: bad seed'
+    'selftest x' 'selftest: too many arguments'
     'selftest 1 2' 'selftest: too many arguments'
     'meminfo now' 'meminfo: too many arguments'
     'shrink 1' 'shrink: too many arguments'
@@ -375,28 +370,6 @@ if selected "$name"; then
         "^MemUsed: +$(figure MemUsed) kB\$" "^LiveBytes: +$(figure LiveBytes) kB\$" \
         "^Allocations: +$(figure Allocations)\$" "+^Frees: +$(figure Frees)\$" \
         "+^Failures: +0\$" "+^Reports: +0\$" "+^${prompt}exit\$"
-fi
-
-# The selftest image runs the selftests at boot and stops. It sits next to
-# IMAGE; `make selftest` builds it first (nothing to do when it is up to date).
-name='the selftest image runs every selftest at boot and exits 0'
-if selected "$name"; then
-    image_dir=$(cd "$(dirname "$image")" && pwd)
-    out_dir=()
-    [[ $image_dir == "$root/build/$arch" ]] || out_dir=("O=$image_dir")
-    if make --no-print-directory -C "$root" ARCH="$arch" "${out_dir[@]}" selftest \
-        >"$tmp/make.log" 2>&1; then
-        demo_image=$image
-        image=$image_dir/selftest.elf
-        check "$name" 0 '' "^bareslab .* on $board\$" '^selftest: [0-9]+ tests$' \
-            '+^ok   kmalloc_alignment$' '^ok   random_model \(seed 20240601, ' \
-            '+^[0-9]+ passed, 0 failed$' '+^RegionTotal:' '!^FAIL' '!^demo:' "!^$prompt"
-        image=$demo_image
-    else
-        echo "FAIL $name: make ARCH=$arch selftest failed:"
-        tail -20 "$tmp/make.log" | sed 's/^/    | /'
-        failed=$((failed + 1))
-    fi
 fi
 
 # ==== End of the allocator console commands ====
@@ -429,5 +402,5 @@ check 'leaks lists live objects by site, biggest first' 0 'leaks\nexit\n' \
     '^ +bytes +objects +site +cache$' '+^ +[0-9]+ +[0-9]+ +0x[0-9a-f]+ +inode_cache$'
 # ==== End of debugging on the console ====
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, 0 skipped"
 [[ $failed -eq 0 ]]

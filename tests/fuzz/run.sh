@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # tests/fuzz/run.sh [SECONDS] - build fuzz_ops and fuzz the allocator for
-# SECONDS (default 30), then print "fuzz: N passed, N failed".
+# SECONDS (default 30), then print one result line and "fuzz: N passed, N failed, 0 skipped".
 #
 # The corpus grows in build/fuzz/corpus across runs; the seeds of
 # tests/fuzz/seeds.sh are read every time. A crash (or leak, timeout, out of
@@ -21,8 +21,8 @@ log=$out/fuzz.log
 mkdir -p "$out"
 if ! make --no-print-directory -f tests/fuzz/Makefile >"$out/build.log" 2>&1; then
     tail -30 "$out/build.log"
-    echo "fuzz: fuzz_ops did not build (see $out/build.log)"
-    echo "fuzz: 0 passed, 1 failed"
+    echo "FAIL fuzz: fuzz_ops did not build (see $out/build.log)"
+    echo "fuzz: 0 passed, 1 failed, 0 skipped"
     exit 1
 fi
 rm -rf "$out/seeds"
@@ -48,7 +48,8 @@ echo "fuzz: ${runs:-?} inputs in ${elapsed}s (${rate:-?}/s), corpus ${units:-emp
 
 artifact=$(grep -aoE 'Test unit written to [^ ]+' "$log" | tail -1 | sed 's/Test unit written to //')
 if [ "$rc" -eq 0 ] && [ -z "$artifact" ]; then
-    echo "fuzz: 1 passed, 0 failed"
+    echo "ok   fuzz: ${runs:-?} inputs in ${elapsed}s, no crash, leak or failed check"
+    echo "fuzz: 1 passed, 0 failed, 0 skipped"
     exit 0
 fi
 # What went wrong: the driver's account, or the sanitizer's first lines.
@@ -62,5 +63,6 @@ echo "fuzz: failing input: ${artifact:-none saved (exit $rc)}"
 if [ -n "$artifact" ]; then
     echo "fuzz: reproduce with: BARESLAB_FUZZ_TRACE=1 $out/fuzz_ops $artifact"
 fi
-echo "fuzz: 0 passed, 1 failed"
+echo "FAIL fuzz: a failing input"
+echo "fuzz: 0 passed, 1 failed, 0 skipped"
 exit 1

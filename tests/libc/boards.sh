@@ -4,8 +4,10 @@
 # tests/libc/boards.sh - bareslab as the C library's malloc on the QEMU
 # boards: arm with newlib-nano, riscv with picolibc.
 #
-#   tests/libc/boards.sh [arm] [riscv]          default: both
+#   tests/libc/boards.sh [BOARD...]          default: every board of arch/boards.mk
 #
+# Each board's compiler, flags and C library are its own (arch/BOARD/Makefile,
+# read through scripts/board.sh); what differs between C libraries is here.
 # For each board it builds, in build/ARCH/libc/:
 #   libmm_libc.a   mm/libc/ compiled against the board's C library
 #   libc.elf       the board's objects (those of make ARCH=... all), the
@@ -30,13 +32,14 @@
 #                  bareslab through add_subdirectory(mm): links without sbrk,
 #                  and runs the demo
 #
-# The last line is "libc-boards: N passed, N failed".
+# The last line is "libc-boards: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 log_dir=build/test-logs
 mkdir -p "$log_dir"
 . scripts/tally.sh
+. scripts/board.sh
 
 # What a C library's allocator leaves in an image: sbrk in any spelling,
 # newlib's free list, arena and statistics, picolibc's free list and heap top.
@@ -73,29 +76,37 @@ libc demo: ok
 EOF
 }
 
-board() {
-    local arch=$1 cross cpu libc_flags link_flags glue control_extra
-    local out=build/$arch/libc log=$log_dir/libc-$arch
-    case $arch in
-    arm)
-        cross=arm-none-eabi-
-        cpu="-mcpu=cortex-m3 -mthumb"
-        libc_flags=--specs=nano.specs
+# The link options the board's C library needs (libc_link), and what its own
+# malloc needs to link in the control image (libc_control); board_* loaded.
+libc_options() {
+    libc_link=
+    case $board_libc in
+    newlib-nano)
         # newlib-nano leaves float conversions out unless asked for.
-        link_flags="-T linker/arm.ld -u _printf_float -u _scanf_float"
-        glue=newlib
-        control_extra="$out/control_stubs.o"
-        ;;
-    riscv)
-        cross=riscv64-unknown-elf-
-        cpu="-march=rv64imac -mabi=lp64 -mcmodel=medany"
-        libc_flags=--specs=picolibc.specs
-        link_flags="-T linker/riscv.ld"
-        glue=picolibc
+        libc_link="-Wl,-u,_printf_float -Wl,-u,_scanf_float"
+        libc_control="$out/control_stubs.o" ;;
+    picolibc)
         # picolibc's sbrk hands out __heap_start..__heap_end of its own linker script.
-        control_extra="-Wl,--defsym=__heap_start=__heap0_start -Wl,--defsym=__heap_end=__heap0_end"
-        ;;
+        libc_control="-Wl,--defsym=__heap_start=__heap0_start -Wl,--defsym=__heap_end=__heap0_end" ;;
+    *)
+        return 1 ;;
     esac
+}
+
+board() {
+    local arch=$1 cross cpu libc_flags link_flags glue control_extra libc_link libc_control
+    local out=build/$arch/libc log=$log_dir/libc-$arch
+    board_load "$arch" || { bad "$arch: no such board"; return; }
+    if ! libc_options; then
+        bad "$arch: $0 knows no C library '$board_libc' (board-libc of arch/$arch/Makefile)"
+        return
+    fi
+    cross=$board_cross
+    cpu=$board_cflags
+    libc_flags=$board_libc_cflags
+    link_flags="-T $board_ldscript $libc_link"
+    glue=$board_libc
+    control_extra=$libc_control
     local cc="${cross}gcc $cpu $libc_flags"
     local cflags="-std=gnu11 -O2 -g -Wall -Wextra -Werror -ffunction-sections -fdata-sections"
     local f src
@@ -122,7 +133,7 @@ board() {
             [ "$f" = libc ] && f=$glue
             $cc $cflags -I. -Imm/include -Ikernel -c "$src" -o "$out/$f.o"
         done
-        if [ $arch = arm ]; then
+        if [ "$board_libc" = newlib-nano ]; then
             $cc $cflags -c tests/libc/board/control_stubs.c -o $out/control_stubs.o
         fi
     } >"$log.compile" 2>&1
@@ -180,14 +191,14 @@ board() {
 console_board() {
     local arch=$1 image=build/$1/bareslab-libc.elf log=$log_dir/libc-$1-console found
     if ! make --no-print-directory -n ARCH=$arch libc-image >/dev/null 2>&1; then
-        echo "skip $arch: the top Makefile has no libc-image target"
+        skip "$arch: console command libc" "the top Makefile has no libc-image target"
         return
     fi
     if ! make --no-print-directory ARCH=$arch libc-image >"$log.build" 2>&1; then
         bad "$arch: make ARCH=$arch libc-image" "$(tail -20 "$log.build")"
         return
     fi
-    found=$(libc_symbols ${cross}nm "$image" "${image%.elf}.map")
+    found=$(libc_symbols ${board_cross}nm "$image" "${image%.elf}.map")
     printf 'libc\nslabinfo\nexit 0\n' | RUN_TIMEOUT=60 scripts/run.sh $arch "$image" 2>&1 |
         tr -d '\r' >"$log.run"
     local rc=${PIPESTATUS[1]}
@@ -206,7 +217,8 @@ console_board() {
 
 # A CMake firmware: add_subdirectory(mm), bareslab::mm_libc, the arm board's objects.
 cmake_board() {
-    local out=build/arm/libc/cmake log=$log_dir/libc-arm-cmake found
+    local out=build/arm/libc/cmake log=$log_dir/libc-arm-cmake found libc_link libc_control
+    board_load arm && libc_options || { bad "arm: no board facts for the CMake build"; return; }
     if ! command -v cmake >/dev/null; then
         bad "arm: cmake is not installed (scripts/deps.sh test)"
         return
@@ -215,9 +227,9 @@ cmake_board() {
     mkdir -p "$out/src"
     cat >"$out/src/toolchain.cmake" <<END
 set(CMAKE_SYSTEM_NAME Generic)
-set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_C_COMPILER ${board_cross}gcc)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-set(CMAKE_C_FLAGS_INIT "-mcpu=cortex-m3 -mthumb --specs=nano.specs -O2 -ffunction-sections -fdata-sections")
+set(CMAKE_C_FLAGS_INIT "$board_cflags $board_libc_cflags -O2 -ffunction-sections -fdata-sections")
 END
     cat >"$out/src/CMakeLists.txt" <<END
 cmake_minimum_required(VERSION 3.13)
@@ -227,8 +239,8 @@ add_executable(libc.elf $PWD/tests/libc/board/main.c $PWD/kernel/libc_demo.c
     $PWD/arch/arm/libc.c)
 target_include_directories(libc.elf PRIVATE $PWD $PWD/kernel)
 target_link_libraries(libc.elf PRIVATE bareslab::mm_libc $(board_objects arm | sed "s|[^ ]*|$PWD/&|g"))
-target_link_options(libc.elf PRIVATE -nostartfiles -T$PWD/linker/arm.ld -Wl,--gc-sections
-    -Wl,-u,_printf_float -Wl,-u,_scanf_float -Wl,-Map=libc.map)
+target_link_options(libc.elf PRIVATE -nostartfiles -T$PWD/$board_ldscript -Wl,--gc-sections
+    $libc_link -Wl,-Map=libc.map)
 END
     if ! { cmake -S "$out/src" -B "$out" -DCMAKE_TOOLCHAIN_FILE="$PWD/$out/src/toolchain.cmake" &&
         cmake --build "$out"; } >"$log.build" 2>&1; then
@@ -236,7 +248,7 @@ END
             "$(grep -iE 'error|undefined' "$log.build" | head)"
         return
     fi
-    found=$(libc_symbols arm-none-eabi-nm "$out/libc.elf" "$out/libc.map")
+    found=$(libc_symbols ${board_cross}nm "$out/libc.elf" "$out/libc.map")
     RUN_TIMEOUT=60 scripts/run.sh arm "$out/libc.elf" </dev/null 2>&1 | tr -d '\r' >"$log.run"
     if [ -z "$found" ] && grep -qx 'libc demo: ok' "$log.run"; then
         ok "arm: CMake firmware with add_subdirectory(mm): bareslab::mm_libc, no sbrk, demo ok"
@@ -246,12 +258,11 @@ END
 }
 
 archs=("$@")
-[ ${#archs[@]} -gt 0 ] || archs=(arm riscv)
+[ ${#archs[@]} -gt 0 ] || read -r -a archs <<<"$(boards)"
 for arch in "${archs[@]}"; do
     board "$arch"
-    case $arch in arm) cross=arm-none-eabi- ;; riscv) cross=riscv64-unknown-elf- ;; esac
     console_board "$arch"
     [ "$arch" != arm ] || cmake_board
 done
-echo "libc-boards: $passed passed, $failed failed"
+total libc-boards
 [ "$failed" -eq 0 ]

@@ -19,7 +19,7 @@
 #
 # One more case checks, through the dynamic linker's own trace, that the C
 # library's internal calls to malloc, free, calloc and realloc bind to
-# bareslab. The last line is "N passed, N failed".
+# bareslab. The last line is "real-programs: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,7 +27,7 @@ so=$(realpath "${1:-build/host/libbareslab.so}")
 programs=$PWD/tests/libc/programs
 if [ ! -f "$so" ]; then
     echo "FAIL no $so (make ARCH=host preload)"
-    echo "0 passed, 1 failed"
+    echo "real-programs: 0 passed, 1 failed, 0 skipped"
     exit 1
 fi
 
@@ -160,5 +160,5 @@ else
     bad "libc.so.6 does not bind to libbareslab.so:$missing" "$bindings"
 fi
 
-echo "real programs: $passed passed, $failed failed"
+total real-programs
 [ "$failed" -eq 0 ]

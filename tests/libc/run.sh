@@ -12,7 +12,7 @@
 #             child allocates and exits (a lock left held would hang it)
 #   real      tests/libc/real-programs.sh: python3, sort, gcc, git
 #
-# The last line is "libc-host: N passed, N failed".
+# The last line is "libc-host: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -37,7 +37,7 @@ if make --no-print-directory -f tests/libc/Makefile all >"$log_dir/libc-build.lo
     ok "build: $so and $threads_bin"
 else
     bad "build" "$(tail -20 "$log_dir/libc-build.log")"
-    echo "libc-host: $passed passed, $failed failed"
+    total libc-host
     exit 1
 fi
 
@@ -87,7 +87,7 @@ out=$log_dir/libc-real-programs.log
 tests/libc/real-programs.sh "$so" >"$out" 2>&1
 rc=$?
 cat "$out"
-line=$(grep -aE '[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+line=$(grep -aE '^real-programs: [0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
 p=$(grep -oE '[0-9]+ passed' <<<"$line" | cut -d' ' -f1)
 f=$(grep -oE '[0-9]+ failed' <<<"$line" | cut -d' ' -f1)
 if [ -z "$line" ]; then
@@ -100,5 +100,5 @@ else
     fi
 fi
 
-echo "libc-host: $passed passed, $failed failed"
+total libc-host
 [ "$failed" -eq 0 ]

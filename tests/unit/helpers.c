@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/unit/helpers.c - what the Criterion tests share beyond the port
- * (port.c): a heap to give the allocator, a wild write into its metadata.
+ * tests/unit/helpers.c - what the tests share beyond the port (port.c): a
+ * heap to give the allocator, a wild write into its metadata. On the host
+ * under Criterion, and on the boards under tests/harness/.
  */
 #include <criterion/criterion.h>
 
@@ -9,6 +10,13 @@
 #include "helpers.h"
 #include "internal.h"
 
+#ifdef CR_BOARD
+/* On a board, the RAM the harness keeps for bareslab (tests/harness/runner.c). */
+void *test_heap(size_t size)
+{
+	return cr_board_test_ram(size);
+}
+#else
 #define TEST_HEAP_MAX (64u << 20)
 static char heap_space[TEST_HEAP_MAX] __attribute__((aligned(1 << 22)));
 
@@ -17,6 +25,7 @@ void *test_heap(size_t size)
 	cr_assert(size <= TEST_HEAP_MAX, "test heap of %zu bytes is too big", size);
 	return heap_space;
 }
+#endif
 
 void setup_heap(size_t size)
 {

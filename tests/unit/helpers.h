@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/unit/helpers.h - what every host unit test shares: a recorded report
- * hook, a trapping bug hook, a counting lock, a CPU number per thread, and a
- * heap to give the allocator.
+ * tests/unit/helpers.h - what every unit test shares: a recorded report
+ * hook, a trapping bug hook, a lock that counts its calls and a CPU number
+ * per thread (on the host), a heap to give the allocator.
  */
 #ifndef TESTS_HELPERS_H
 #define TESTS_HELPERS_H
@@ -16,16 +16,28 @@
 extern struct mm_report recorded_reports[MAX_RECORDED_REPORTS];
 extern unsigned int nr_recorded_reports;
 
-/* Calls of mm_port_lock() and mm_port_unlock() so far (a mutex). */
+/* Calls of mm_port_lock() and mm_port_unlock() so far: counted on the host
+ * (port_threads.c, a mutex); a board's lock (arch/common/lock.c) counts none. */
 extern unsigned long nr_lock_calls, nr_unlock_calls;
+#ifdef CR_BOARD
+#define TEST_LOCK_COUNTED 0
+#else
+#define TEST_LOCK_COUNTED 1
+struct slab;
 
-/* The CPU this thread says it is (mm_port_cpu_id()): 0 unless set. */
+/* Flip the free bit of object @i of pool @slab, as a wild write would. */
+void flip_free_bit(struct slab *slab, unsigned int i);
+
+#endif
+
+/* The CPU this thread says it is (mm_port_cpu_id()): 0 unless set. Host only. */
 extern __thread unsigned int test_cpu;
 
 /* How many recorded reports are of @kind. */
 unsigned int count_reports(enum mm_report_kind kind);
 
-/* A page-aligned static heap of @size bytes (at most 64 MiB), not yet added. */
+/* A heap of @size bytes (at most 64 MiB), not yet added: aligned to 4 MiB and
+ * zeroed before the test. On a board with less RAM, the test is skipped. */
 void *test_heap(size_t size);
 
 /* Add a fresh test_heap(@size) as the only region; asserts that it worked. */

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/unit/port.c - the host test port, for the Criterion tests and the
- * programs that run without Criterion (tests/tsan): reports are recorded
- * for the tests to inspect, a broken invariant aborts with its location, the
- * lock is a mutex that counts its calls, and each thread says which CPU it
- * is (test_cpu).
+ * tests/unit/port.c - the tests' port hooks, for the host (Criterion and
+ * tests/tsan) and the boards (tests/harness): reports are recorded for the
+ * tests to inspect, a broken invariant aborts with its location. The lock
+ * and the CPU number are port_threads.c's on the host, the board's own
+ * (arch/common/lock.c) on a board.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,6 +14,7 @@
 
 struct mm_report recorded_reports[MAX_RECORDED_REPORTS];
 unsigned int nr_recorded_reports;
+unsigned long nr_lock_calls, nr_unlock_calls;
 
 /* BARESLAB_PRINT_REPORTS=1 prints every report as it comes, to find an unexpected one. */
 void mm_port_report(const struct mm_report *r)
@@ -26,27 +26,6 @@ void mm_port_report(const struct mm_report *r)
 	if (nr_recorded_reports < MAX_RECORDED_REPORTS)
 		recorded_reports[nr_recorded_reports] = *r;
 	nr_recorded_reports++;
-}
-
-static pthread_mutex_t port_mutex = PTHREAD_MUTEX_INITIALIZER;
-unsigned long nr_lock_calls, nr_unlock_calls;
-__thread unsigned int test_cpu;
-
-void mm_port_lock(void)
-{
-	pthread_mutex_lock(&port_mutex);
-	nr_lock_calls++;
-}
-
-void mm_port_unlock(void)
-{
-	nr_unlock_calls++;
-	pthread_mutex_unlock(&port_mutex);
-}
-
-unsigned int mm_port_cpu_id(void)
-{
-	return test_cpu;
 }
 
 void mm_port_bug(const char *file, int line)

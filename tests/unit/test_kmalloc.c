@@ -83,7 +83,7 @@ Test(kmalloc, power_of_two_sizes_are_aligned_to_their_size)
 	}
 }
 
-/* With the page allocator; without it, large blocks are runs (test_runs.c). */
+/* With the page allocator; without it, large blocks are runs of mm/runs.c, aligned less. */
 Test(kmalloc, sizes_above_a_page_are_page_aligned, .disabled = !CONFIG_MM_PAGE_ALLOC)
 {
 	size_t sizes[] = { PAGE_SIZE + 1, 5000, 2 * PAGE_SIZE, 3 * PAGE_SIZE - 5, 40000, 100000 };

@@ -19,7 +19,7 @@
 #include "internal.h"
 #include "helpers.h"
 
-/* The page allocator's own tests; without it (mm/runs.c), test_runs.c. */
+/* The page allocator's own tests: without it, mm/runs.c serves what it did. */
 #if CONFIG_MM_PAGE_ALLOC
 
 #define NR_ORDERS (MAX_ORDER + 1)

@@ -397,6 +397,9 @@ static const char *const sweep_flags[] = { "", "-", "0", "+", " ", "#", "-+", "0
 static const char *const sweep_widths[] = { "", "1", "5", "12", "25" };
 static const char *const sweep_precisions[] = { "", ".0", ".1", ".4", ".20" };
 
+/* Whether check_sweep() does the %#o forms (true) or every other one. */
+static bool sweep_octal_alt;
+
 /* The formats below are built at run time. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -440,6 +443,9 @@ static void check_sweep(const char *conv, long long sv, unsigned long long uv, b
 	size_t f, w, p;
 
 	for (f = 0; f < ARRAY_SIZE(sweep_flags); f++) {
+		/* %#o in a test of its own: see octal_alternate_form_against_host_snprintf. */
+		if (!strcmp(conv, "o") && (strchr(sweep_flags[f], '#') != NULL) != sweep_octal_alt)
+			continue;
 		for (w = 0; w < ARRAY_SIZE(sweep_widths); w++) {
 			for (p = 0; p < ARRAY_SIZE(sweep_precisions); p++) {
 				snprintf(fmt, sizeof(fmt), "[%%%s%s%s%s%s]", sweep_flags[f],
@@ -450,33 +456,83 @@ static void check_sweep(const char *conv, long long sv, unsigned long long uv, b
 	}
 }
 
+static const char *const sweep_sconvs[] = { "d", "i" };
+static const char *const sweep_uconvs[] = { "u", "x", "X", "o" };
+
 Test(printk, sweep_against_host_snprintf)
 {
 	static const long long svals[] = { 0, 1, -1, 7, -42, 4096, INT_MAX, INT_MIN };
-	static const long long llvals[] = { LLONG_MIN, LLONG_MAX, -1234567890123LL, 1LL << 40 };
 	static const unsigned long long uvals[] = { 0, 1, 9, 10, 255, 4096, 0xdeadbeef, UINT_MAX };
-	static const unsigned long long ullvals[] = { ULLONG_MAX, 1ULL << 63, 12345678901234ULL };
-	static const char *const sconvs[] = { "d", "i" };
-	static const char *const uconvs[] = { "u", "x", "X", "o" };
 	size_t i, c;
 
-	for (c = 0; c < ARRAY_SIZE(sconvs); c++) {
+	for (c = 0; c < ARRAY_SIZE(sweep_sconvs); c++) {
 		for (i = 0; i < ARRAY_SIZE(svals); i++) {
-			check_sweep(sconvs[c], svals[i], 0, true, 0);
-			check_sweep(sconvs[c], svals[i], 0, true, 'l');
+			check_sweep(sweep_sconvs[c], svals[i], 0, true, 0);
+			check_sweep(sweep_sconvs[c], svals[i], 0, true, 'l');
 		}
-		for (i = 0; i < ARRAY_SIZE(llvals); i++)
-			check_sweep(sconvs[c], llvals[i], 0, true, 'L');
 	}
-	for (c = 0; c < ARRAY_SIZE(uconvs); c++) {
+	for (c = 0; c < ARRAY_SIZE(sweep_uconvs); c++) {
 		for (i = 0; i < ARRAY_SIZE(uvals); i++) {
-			check_sweep(uconvs[c], 0, uvals[i], false, 0);
-			check_sweep(uconvs[c], 0, uvals[i], false, 'l');
-			check_sweep(uconvs[c], 0, uvals[i], false, 'L');
+			check_sweep(sweep_uconvs[c], 0, uvals[i], false, 0);
+			check_sweep(sweep_uconvs[c], 0, uvals[i], false, 'l');
 		}
-		for (i = 0; i < ARRAY_SIZE(ullvals); i++)
-			check_sweep(uconvs[c], 0, ullvals[i], false, 'L');
 	}
+}
+
+/*
+ * %#o, when the C library follows C99 there: '#' raises the precision just
+ * enough for a leading 0 (newlib-nano, on arm, drops it from "%#.4o" of
+ * 4096; picolibc, on riscv, prints nothing for "%#.0o" of 0).
+ */
+Test(printk, octal_alternate_form_against_host_snprintf)
+{
+	static const unsigned long long uvals[] = { 0, 1, 9, 255, 4096, 0xdeadbeef, UINT_MAX };
+	static const struct {
+		const char *fmt;
+		unsigned int value;
+		const char *want;
+	} probes[] = { { "%#.4o", 9, "0011" },
+		       { "%#.4o", 255, "0377" },
+		       { "%#.4o", 4096, "010000" },
+		       { "%#.0o", 0, "0" } };
+	char got[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		snprintf(got, sizeof(got), probes[i].fmt, probes[i].value);
+		if (strcmp(got, probes[i].want))
+			cr_skip_test(
+				"the C library's snprintf gives \"%s\" for %s of %u, not \"%s\"",
+				got, probes[i].fmt, probes[i].value, probes[i].want);
+	}
+	sweep_octal_alt = true;
+	for (i = 0; i < ARRAY_SIZE(uvals); i++) {
+		check_sweep("o", 0, uvals[i], false, 0);
+		check_sweep("o", 0, uvals[i], false, 'l');
+	}
+}
+
+/* Long long, when the C library formats it (newlib-nano, on arm, does not). */
+Test(printk, long_long_sweep_against_host_snprintf)
+{
+	static const long long svals[] = {
+		0, -1, -42, INT_MIN, LLONG_MIN, LLONG_MAX, -1234567890123LL, 1LL << 40
+	};
+	static const unsigned long long uvals[] = {
+		0, 1, 0xdeadbeef, UINT_MAX, ULLONG_MAX, 1ULL << 63, 12345678901234ULL
+	};
+	char probe[32];
+	size_t i, c;
+
+	snprintf(probe, sizeof(probe), "%lld", -1234567890123LL);
+	if (strcmp(probe, "-1234567890123"))
+		cr_skip_test("the C library's snprintf has no %%lld");
+	for (c = 0; c < ARRAY_SIZE(sweep_sconvs); c++)
+		for (i = 0; i < ARRAY_SIZE(svals); i++)
+			check_sweep(sweep_sconvs[c], svals[i], 0, true, 'L');
+	for (c = 0; c < ARRAY_SIZE(sweep_uconvs); c++)
+		for (i = 0; i < ARRAY_SIZE(uvals); i++)
+			check_sweep(sweep_uconvs[c], 0, uvals[i], false, 'L');
 }
 
 Test(printk, sweep_strings_against_host_snprintf)

@@ -214,7 +214,8 @@ Test(slab, at_most_the_configured_empty_pools_are_kept)
 		kmem_cache_free(s, p[i]);
 	/* The active pool and CONFIG_MM_EMPTY_POOLS_KEPT others stay. */
 	cr_assert_eq(s->nr_pools, 1 + CONFIG_MM_EMPTY_POOLS_KEPT);
-	cr_assert_eq(free0 - mm_nr_free_pages(), (1 + CONFIG_MM_EMPTY_POOLS_KEPT) << s->order);
+	cr_assert_eq(free0 - mm_nr_free_pages(), (size_t)(1 + CONFIG_MM_EMPTY_POOLS_KEPT)
+							 << s->order);
 }
 
 Test(slab, exhausted_cache_recovers_to_the_same_count)

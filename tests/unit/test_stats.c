@@ -119,12 +119,13 @@ Test(stats, kmalloc_classes_are_listed)
 	void *p = kmalloc(KMALLOC_MAX_CACHE_SIZE < 100 ? KMALLOC_MAX_CACHE_SIZE : 100, GFP_KERNEL);
 	char name[32];
 
-	snprintf(name, sizeof(name), "kmalloc-%zu", ksize(p));
+	/* %lu, not %zu: newlib-nano (arm) has no C99 length modifiers. */
+	snprintf(name, sizeof(name), "kmalloc-%lu", (unsigned long)ksize(p));
 	if (CONFIG_MM_PAGE_ALLOC)
 		cr_assert_str_eq(name, MM_MIN_ALIGN == 8 ? "kmalloc-104" : "kmalloc-112");
 	cr_assert(find_cache(name, &cs), "%s", name);
 	cr_assert_eq(cs.active_objs, 1);
-	snprintf(name, sizeof(name), "kmalloc-%zu", KMALLOC_MAX_CACHE_SIZE);
+	snprintf(name, sizeof(name), "kmalloc-%lu", (unsigned long)KMALLOC_MAX_CACHE_SIZE);
 	cr_assert(find_cache(name, &cs), "%s", name);
 	cr_assert_eq(cs.active_objs, ksize(p) == KMALLOC_MAX_CACHE_SIZE, "p is the only object");
 	kfree(p);

@@ -132,11 +132,11 @@ static void check_workload(const char *name, uint64_t ops, uint64_t peak, uint64
 		cr_assert(op.kind == TRACE_ALLOC || op.kind == TRACE_FREE, "%s: op %llu kind %u",
 			  name, (unsigned long long)n, op.kind);
 		cr_assert_lt(op.id, nr_ids, "%s: op %llu id %u", name, (unsigned long long)n,
-			     op.id);
+			     (unsigned int)op.id);
 		h = fnv_op(h, op.kind, op.id, op.size);
 		if (op.kind == TRACE_ALLOC) {
 			cr_assert_eq(live_size[op.id], 0, "%s: op %llu allocates live id %u", name,
-				     (unsigned long long)n, op.id);
+				     (unsigned long long)n, (unsigned int)op.id);
 			cr_assert_gt(op.size, 0, "%s: op %llu: ALLOC of 0 bytes", name,
 				     (unsigned long long)n);
 			/* Churn ids are fresh and count up in allocation order. */
@@ -150,7 +150,7 @@ static void check_workload(const char *name, uint64_t ops, uint64_t peak, uint64
 				peak_bytes = live_bytes;
 		} else {
 			cr_assert_neq(live_size[op.id], 0, "%s: op %llu frees id %u, not live",
-				      name, (unsigned long long)n, op.id);
+				      name, (unsigned long long)n, (unsigned int)op.id);
 			cr_assert_eq(op.size, 0, "%s: op %llu: FREE with a size", name,
 				     (unsigned long long)n);
 			live_bytes -= live_size[op.id];
@@ -244,8 +244,8 @@ Test(trace, fixed_orders_start_as_specified)
 		if (i < 1000)
 			cr_assert(op.kind == TRACE_ALLOC && op.id == i && op.size == 64);
 		else if (i < 2000)
-			cr_assert(op.kind == TRACE_FREE && op.id == 1999 - i, "op %u id %u", i,
-				  op.id);
+			cr_assert(op.kind == TRACE_FREE && op.id == 1999 - i, "op %u id %u",
+				  (unsigned int)i, (unsigned int)op.id);
 		else
 			cr_assert(op.kind == TRACE_ALLOC && op.id == 0, "round 2 starts at id 0");
 	}
@@ -254,8 +254,8 @@ Test(trace, fixed_orders_start_as_specified)
 	for (i = 0; i < 2000; i++) {
 		cr_assert(trace_next(&it, &op));
 		if (i >= 1000)
-			cr_assert(op.kind == TRACE_FREE && op.id == i - 1000, "op %u id %u", i,
-				  op.id);
+			cr_assert(op.kind == TRACE_FREE && op.id == i - 1000, "op %u id %u",
+				  (unsigned int)i, (unsigned int)op.id);
 	}
 }
 
@@ -283,14 +283,14 @@ Test(trace, churn_sizes_stay_in_their_classes)
 			if (w->sizes == TRACE_SIZES_KCACHE)
 				cr_assert(op.size == 48 || op.size == 96 || op.size == 192 ||
 						  op.size == 320,
-					  "%s: size %u", names[k], op.size);
+					  "%s: size %u", names[k], (unsigned int)op.size);
 		}
 		if (w->sizes == TRACE_SIZES_MIXED)
 			cr_expect(min >= 1 && max <= 32768 && max > 4096, "%s: %u..%u", names[k],
-				  min, max);
+				  (unsigned int)min, (unsigned int)max);
 		if (w->sizes == TRACE_SIZES_MIXED_SMALL)
 			cr_expect(min >= 1 && max <= 8192 && max > 2048, "%s: %u..%u", names[k],
-				  min, max);
+				  (unsigned int)min, (unsigned int)max);
 		free(scratch);
 	}
 }

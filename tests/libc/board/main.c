@@ -27,7 +27,7 @@ void kernel_main(void)
 	unsigned int i, n;
 	int status;
 
-	libc_glue_init();
+	arch_libc_init();
 	n = arch_ram_regions(ram, 4);
 	for (i = 0; i < n && i < 4; i++)
 		if (mm_add_region(ram[i].start, ram[i].size) != 0)
