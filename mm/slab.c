@@ -854,7 +854,7 @@ static __attribute__((noinline)) void *kmem_cache_alloc_slow(struct kmem_cache *
 	void *obj;
 
 	if (slab_refill(s, cpu)) {
-		obj = slab_alloc_fast(s, cpu);
+		obj = slab_alloc_fast(s, cpu, s->object_size);
 	} else {
 		shared_lock();
 		obj = slab_alloc_slow(s, cpu, gfp, s->object_size, caller);
@@ -872,7 +872,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	void *obj;
 
 	if (likely(slab_alloc_ready(s, cpu))) {
-		obj = slab_alloc_fast(s, cpu);
+		obj = slab_alloc_fast(s, cpu, s->object_size);
 		cpu_unlock(cpu);
 		if (unlikely(gfp & __GFP_ZERO))
 			mm_memset(obj, 0, s->object_size);
