@@ -810,6 +810,19 @@ extern struct mm_counters mm_counters;
 void mm_memset(void *dst, int c, size_t n);
 void mm_memcpy(void *dst, const void *src, size_t n);
 
+/* Digits of the largest unsigned long, in decimal (more than in hex). */
+#define MM_NUM_DIGITS 20
+_Static_assert(sizeof(unsigned long) <= 8, "an unsigned long has at most 20 decimal digits");
+
+/* Write @v in @base (10 or 16, lower-case) to @buf, most significant digit
+ * first, no NUL; return how many digits (at most MM_NUM_DIGITS). The one
+ * number formatter of mm/: mm_print_num() and the kmalloc names use it. */
+unsigned int mm_format_num(char *buf, unsigned long v, unsigned int base);
+
+/* Print the string @s through @p (mm/stats.c, beside mm_print_num()). */
+struct mm_printer;
+void mm_print_str(const struct mm_printer *p, const char *s);
+
 /* Misuse reports since boot, by kind. */
 extern unsigned long mm_nr_reports[NR_MM_REPORTS];
 

@@ -118,6 +118,29 @@ struct mm_printer {
 };
 
 /**
+ * mm_print_num - print a number the way every printer of bareslab does (and
+ * mm_libc_print_stats()): the one number printer, for a port's own output too.
+ * @p: where to print.
+ * @v: the number.
+ * @width: decimal: at least this many columns, the number right-aligned and
+ *         padded with spaces (left-aligned when @width is negative); hex: at
+ *         least this many digits, zero-padded.
+ * @base: 10; or 16 for "0x" and lower-case hex digits.
+ */
+void mm_print_num(const struct mm_printer *p, unsigned long v, int width, unsigned int base);
+
+/**
+ * mm_print_meminfo_line - one line in the layout of mm_print_meminfo():
+ * @name padded to 16 columns, @v right-aligned in 8 more, then " kB" when
+ * @kb, and a newline.
+ * @p: where to print.
+ * @name: the figure's name, e.g. "MemFree:".
+ * @v: the figure; with @kb a size in bytes, printed in KiB rounded up.
+ * @kb: whether @v is a size.
+ */
+void mm_print_meminfo_line(const struct mm_printer *p, const char *name, size_t v, bool kb);
+
+/**
  * mm_print_slabinfo - every cache in the layout of Linux's /proc/slabinfo 2.1,
  * then our own columns (allocations, frees, failures, peak active objects).
  * Caches that never held a pool are skipped, as in Linux.
