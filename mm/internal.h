@@ -356,6 +356,12 @@ struct kmem_cache;
 #include "runs.h"
 #endif
 
+/* Whether @slab's bits were found corrupt: nothing is handed out of it again. */
+static inline bool slab_is_quarantined(const struct slab *slab)
+{
+	return slab_state(slab) == SLAB_QUARANTINED;
+}
+
 /* ---- caches (slab.c) -------------------------------------------------------- */
 
 /* kmem_cache flags that are not public: a kmalloc size class, and the

@@ -122,7 +122,7 @@ static inline unsigned int pages_to_order(size_t nr)
 /* Is @pg the first page of a free block of @order? */
 static inline bool page_is_buddy(const struct page *pg, unsigned int order)
 {
-	return pg->state == PG_free && pg->order == order;
+	return page_is_free(pg) && pg->order == order;
 }
 
 /* ---- free lists ----------------------------------------------------------------- */
@@ -138,7 +138,7 @@ static inline struct list_head *free_list(struct mm_region *r, const struct page
 
 static void add_free(struct mm_region *r, struct page *pg, unsigned int order)
 {
-	pg->state = PG_free;
+	set_page_state(pg, PG_free);
 	pg->order = (uint8_t)order;
 	list_add(&pg->lru, free_list(r, pg, order));
 	r->nr_free_blocks[order]++;
@@ -148,7 +148,7 @@ static void add_free(struct mm_region *r, struct page *pg, unsigned int order)
 static void del_free(struct mm_region *r, struct page *pg, unsigned int order)
 {
 	list_del(&pg->lru);
-	pg->state = PG_none;
+	set_page_state(pg, PG_none);
 	r->nr_free_blocks[order]--;
 	r->nr_free -= order_pages(order);
 }
@@ -291,11 +291,11 @@ static void clear_pages(struct mm_region *r, struct page *pg, size_t n)
 
 	mm_memset(&pg->pool, 0, sizeof(pg->pool));
 	pg->order = 0;
-	pg->state = PG_none;
+	set_page_state(pg, PG_none);
 	pg->flags = was_pool ? 0 : PGF_FREED;
 	slabs[0] = &mm_no_slab;
 	for (i = 1; i < n; i++) {
-		pg[i].state = PG_none;
+		set_page_state(&pg[i], PG_none);
 		pg[i].flags = 0;
 		slabs[i] = &mm_no_slab;
 	}
@@ -308,14 +308,14 @@ static void *prep_block(const struct mm_region *r, struct page *pg, unsigned int
 	void *addr = page_address(r, pg);
 	size_t i;
 
-	pg->state = PG_large;
+	set_page_state(pg, PG_large);
 	pg->order = (uint8_t)order;
 	pg->flags = 0;
 	mm_page_counters.used += nr;
 	if (mm_page_counters.used > mm_page_counters.peak_used)
 		mm_page_counters.peak_used = mm_page_counters.used;
 	for (i = 1; i < nr; i++) {
-		pg[i].state = PG_tail;
+		set_page_state(&pg[i], PG_tail);
 		pg[i].head = pg;
 	}
 	vg_writable(addr, nr << PAGE_SHIFT);
@@ -359,8 +359,7 @@ void *__get_free_pages(gfp_t gfp, unsigned int order)
 
 void __free_pages(struct mm_region *r, struct page *pg, unsigned int order)
 {
-	MM_BUG_ON(order > MAX_ORDER || pg->order != order ||
-		  (pg->state != PG_large && pg->state != PG_slab));
+	MM_BUG_ON(order > MAX_ORDER || pg->order != order || !page_is_head(pg));
 	clear_pages(r, pg, order_pages(order));
 	mm_page_counters.used -= order_pages(order);
 	free_block(r, (uintptr_t)page_address(r, pg), order);
@@ -388,8 +387,7 @@ void __free_pages_exact(struct mm_region *r, struct page *pg)
 {
 	size_t nr = pg->nr_exact;
 
-	MM_BUG_ON(pg->state != PG_large || !page_is_exact(pg) || !nr ||
-		  nr > order_pages(MAX_ORDER));
+	MM_BUG_ON(!page_is_large(pg) || !page_is_exact(pg) || !nr || nr > order_pages(MAX_ORDER));
 	clear_pages(r, pg, nr);
 	mm_page_counters.used -= nr;
 	free_range(r, (uintptr_t)page_address(r, pg), nr);
@@ -566,7 +564,7 @@ struct slab *pool_alloc(struct kmem_cache *s)
 		return NULL;
 	r = addr_to_region((uintptr_t)addr);
 	pg = region_page(r, (uintptr_t)addr);
-	pg->state = PG_slab;
+	set_page_state(pg, PG_slab);
 	slab = &pg->pool;
 	mm_memset(slab, 0, sizeof(*slab));
 	slab->cache = s;
@@ -580,7 +578,7 @@ void pool_free(struct kmem_cache *s, struct slab *slab)
 {
 	struct page *pg = slab_page(slab);
 
-	pg->state = PG_large;
+	set_page_state(pg, PG_large);
 	__free_pages(page_region(pg), pg, s->order);
 }
 
@@ -620,7 +618,7 @@ void lookup_block(struct mm_region *r, const void *p, struct mm_block *b)
 			b->why = MM_REPORT_INTERIOR_FREE;
 		else
 			b->live = true;
-	} else if ((pg->flags & PGF_FREED) && !(a & (PAGE_SIZE - 1))) {
+	} else if (page_was_freed(pg) && !(a & (PAGE_SIZE - 1))) {
 		b->why = MM_REPORT_DOUBLE_FREE;
 	}
 }

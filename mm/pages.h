@@ -88,10 +88,10 @@ enum page_state {
 	PG_tail,
 };
 
-/* struct page.flags */
-#define PGF_FREED \
-	0x1 /* the first page of a page-backed block that was freed: a
-		       * second free of it is a double free, not a foreign pointer */
+/* struct page.flags of a page that is no pool's (page_was_freed()): the first
+ * page of a page-backed block that was freed, so a second free of it is a
+ * double free, not a foreign pointer. */
+#define PGF_FREED 0x1
 
 struct page {
 	union {
@@ -134,6 +134,21 @@ _Static_assert(ARENA_ORDER >= 1 && ARENA_ORDER <= MAX_ORDER,
 /* order of a PG_large block from alloc_pages_exact(): its page count is nr_exact. */
 #define PAGE_ORDER_EXACT 0xff
 
+/*
+ * The page states, each read through one predicate and set through
+ * set_page_state(): nothing else tests struct page.state.
+ */
+static inline void set_page_state(struct page *pg, enum page_state state)
+{
+	pg->state = (uint8_t)state;
+}
+
+/* PG_none: inside a free block, not its first page. */
+static inline bool page_is_none(const struct page *pg)
+{
+	return pg->state == PG_none;
+}
+
 static inline bool page_is_free(const struct page *pg)
 {
 	return pg->state == PG_free;
@@ -154,9 +169,23 @@ static inline bool page_is_tail(const struct page *pg)
 	return pg->state == PG_tail;
 }
 
+/* The first page of an allocated block: a pool's (PG_slab) or a page-backed
+ * one's (PG_large). */
+static inline bool page_is_head(const struct page *pg)
+{
+	return page_is_slab(pg) || page_is_large(pg);
+}
+
+/* A PG_large block from alloc_pages_exact(), whose page count is nr_exact. */
 static inline bool page_is_exact(const struct page *pg)
 {
 	return pg->order == PAGE_ORDER_EXACT;
+}
+
+/* A page that is no pool's and was the first of a page-backed block freed. */
+static inline bool page_was_freed(const struct page *pg)
+{
+	return (pg->flags & PGF_FREED) != 0;
 }
 
 /* Pages of the allocated block whose first page is @pg (PG_slab or PG_large). */

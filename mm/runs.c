@@ -208,7 +208,7 @@ static struct run *find_free(struct mm_region *r, size_t size)
 static struct run *take(struct mm_region *r, struct run *run, size_t size, uintptr_t flags)
 {
 	size_t have = run_size(run);
-	uintptr_t prev = run->size & RUN_PREV_FREE;
+	uintptr_t prev = run_prev_free(run);
 
 	if (have - size >= RUN_MIN) {
 		struct run *tail = (struct run *)((char *)run + size);
@@ -237,7 +237,7 @@ static struct run *take_aligned(struct mm_region *r, struct run *run, size_t siz
 {
 	uintptr_t a = (uintptr_t)run, end = a + run_size(run);
 	uintptr_t payload = (end - size + RUN_GRAIN) & ~(uintptr_t)(align - 1);
-	uintptr_t prev = run->size & RUN_PREV_FREE;
+	uintptr_t prev = run_prev_free(run);
 	size_t front, have = run_size(run);
 
 	/* What is left after it is nothing or a run of its own. */
@@ -309,11 +309,11 @@ struct run *run_alloc(size_t bytes, size_t align, uintptr_t flags, struct mm_reg
 void run_free(struct mm_region *r, struct run *run)
 {
 	size_t size = run_size(run);
-	uintptr_t prev = run->size & RUN_PREV_FREE;
+	uintptr_t prev = run_prev_free(run);
 	struct run *next = run_after(r, run);
 
 	mm_page_counters.used -= size;
-	if (next && (next->size & RUN_FREE)) {
+	if (next && run_is_free(next)) {
 		remove_free(r, next);
 		size += run_size(next);
 		r->nr_runs--;
@@ -328,7 +328,7 @@ void run_free(struct mm_region *r, struct run *run)
 		run = (struct run *)((char *)run - before);
 		remove_free(r, run);
 		size += before;
-		prev = run->size & RUN_PREV_FREE;
+		prev = run_prev_free(run);
 		r->nr_runs--;
 	}
 	set_run(r, run, size | RUN_FREE | prev);
@@ -487,7 +487,7 @@ void lookup_block(struct mm_region *r, const void *p, struct mm_block *b)
 			b->why = MM_REPORT_INTERIOR_FREE; /* in the heap, no run's payload */
 		return;
 	}
-	if (run->size & RUN_FREE) {
+	if (run_is_free(run)) {
 		b->why = MM_REPORT_DOUBLE_FREE;
 		return;
 	}
@@ -496,7 +496,7 @@ void lookup_block(struct mm_region *r, const void *p, struct mm_block *b)
 	b->head = run;
 	b->start = (void *)(uintptr_t)p;
 	b->size = run_size(run) - RUN_GRAIN;
-	b->kmalloc = !(run->size & RUN_PAGES);
+	b->kmalloc = !run_is_pages(run);
 	b->order = b->kmalloc ? BLOCK_EXACT : run_order(run);
 }
 
@@ -523,7 +523,7 @@ void for_each_large(void (*fn)(const struct mm_block *b, void *ctx), void *ctx)
 		for (a = r->heap_start; a < r->heap_end; a += run_size((const struct run *)a)) {
 			const struct run *run = (const struct run *)a;
 
-			if (run->size & (RUN_FREE | RUN_PAGES))
+			if (run_is_free(run) || run_is_pages(run))
 				continue;
 			mm_lookup(run_payload((struct run *)a), &b);
 			if (b.kind == BLOCK_PAGES && b.kmalloc)

@@ -243,4 +243,24 @@ static inline size_t run_size(const struct run *run)
 	return run->size & ~(uintptr_t)RUN_FLAGS;
 }
 
+/* The flags of a header, each read through one of these: nothing else tests
+ * them. */
+static inline bool run_is_free(const struct run *run)
+{
+	return (run->size & RUN_FREE) != 0;
+}
+
+/* From get_free_pages() or alloc_pages_exact(), not kmalloc(). */
+static inline bool run_is_pages(const struct run *run)
+{
+	return (run->size & RUN_PAGES) != 0;
+}
+
+/* RUN_PREV_FREE when the run before @run is free (its last word holds its
+ * size), else 0: a flag to test or to carry into a new header. */
+static inline uintptr_t run_prev_free(const struct run *run)
+{
+	return run->size & RUN_PREV_FREE;
+}
+
 #endif /* MM_RUNS_H */

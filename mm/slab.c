@@ -211,7 +211,7 @@ static struct slab *new_pool(struct kmem_cache *s)
 static void discard_pool(struct kmem_cache *s, struct slab *slab)
 {
 	MM_BUG_ON(READ_ONCE(slab->inuse) != 0 || slab->cache != s);
-	if (slab_state(slab) == SLAB_QUARANTINED) {
+	if (slab_is_quarantined(slab)) {
 		s->nr_lost -= slab->lost;
 		s->nr_quarantined--;
 	}
@@ -222,7 +222,7 @@ static void discard_pool(struct kmem_cache *s, struct slab *slab)
 /* A pool with nothing handed out, on no list: keep it, or give it back. */
 static void pool_emptied(struct kmem_cache *s, struct slab *slab)
 {
-	if (slab_state(slab) != SLAB_QUARANTINED && s->nr_empty + 1 <= CONFIG_MM_EMPTY_POOLS_KEPT) {
+	if (!slab_is_quarantined(slab) && s->nr_empty + 1 <= CONFIG_MM_EMPTY_POOLS_KEPT) {
 		set_slab_state(slab, SLAB_EMPTY);
 		list_add(&slab->list, &s->empty);
 		s->nr_empty++;
@@ -257,7 +257,7 @@ static void deactivate(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	/* Other CPUs' frees may lower the count after this, but never to 0
 	 * nor from full without the shared lock (count_dec_inside()). */
 	inuse = count_add(&slab->inuse, -unused) - unused;
-	if (slab_state(slab) == SLAB_QUARANTINED) {
+	if (slab_is_quarantined(slab)) {
 		if (inuse == 0)
 			discard_pool(s, slab);
 	} else if (inuse == 0) {
@@ -338,7 +338,7 @@ static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigne
 {
 	struct slab *slab = c->slab;
 
-	if (slab && slab_state(slab) != SLAB_QUARANTINED && slab_reserve(s, c, slab, res, scanned))
+	if (slab && !slab_is_quarantined(slab) && slab_reserve(s, c, slab, res, scanned))
 		return true;
 	if (c->slab)
 		deactivate(s, c);

@@ -37,7 +37,7 @@
 /* Its heap-map character for a pool: its fill in tenths, '@' full, 'Q' quarantined. */
 static char pool_char(const struct slab *slab)
 {
-	if (slab_state(slab) == SLAB_QUARANTINED)
+	if (slab_is_quarantined(slab))
 		return 'Q';
 	if (slab->inuse == slab->cache->objects)
 		return '@';
@@ -181,7 +181,7 @@ static void heapmap_row(const struct mm_region *r, size_t first, size_t n, char 
 		end = a + run_size(run);
 		if (end <= lo || r->slabs[(a + RUN_GRAIN - r->base) >> PAGE_SHIFT] != &mm_no_slab)
 			continue;
-		c = (run->size & RUN_FREE) ? '.' : (run->size & RUN_PAGES) ? 'P' : 'L';
+		c = run_is_free(run) ? '.' : run_is_pages(run) ? 'P' : 'L';
 		for (i = (a > lo ? (a - lo) >> PAGE_SHIFT : 0);
 		     i < n && lo + (i << PAGE_SHIFT) < end; i++)
 			if (row[i] == ' ' || run_rank(c) < run_rank(row[i]))

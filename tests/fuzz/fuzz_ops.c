@@ -741,7 +741,7 @@ static enum stale stale_state(const struct freed *f)
 								   : STALE_UNCARVED;
 	}
 	pg = compound_head(pg);
-	if (pg->state == PG_free || pg->state == PG_none)
+	if (page_is_free(pg) || page_is_none(pg))
 		return STALE_FREE_PAGES;
 	return STALE_REUSED;
 }
@@ -1449,7 +1449,7 @@ static void do_foreign_free(struct reader *rd)
 		r = &mm_regions[v % mm_nr_regions];
 		p = (unsigned char *)r->base + ((size_t)(v >> 1) << 8) % (r->end - r->base);
 		pg = compound_head(virt_to_page(p));
-		if (pg->state != PG_free && pg->state != PG_none)
+		if (!page_is_free(pg) && !page_is_none(pg))
 			return;
 		break;
 	case 4:
