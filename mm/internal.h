@@ -53,6 +53,21 @@
  * another CPU's active pool with neither of its locks. With one CPU,
  * cpu_lock() is mm_port_lock() and shared_lock() does nothing: the build is
  * what it was before there were CPUs.
+ *
+ * "The shared lock" in the comments of mm/ is mm_port_lock(), however it was
+ * taken: mm_lock(), shared_lock() inside cpu_lock(), or with one CPU
+ * cpu_lock() itself.
+ *
+ * Names: a leading __ on a function means exactly one thing in mm/: its
+ * caller holds the lock it works under (its comment says which: the shared
+ * lock, cpu_lock() and the shared lock, or every lock), and it takes none. It
+ * marks the lock-held half of a call that takes the lock itself and checks
+ * its arguments: __get_free_pages() of get_free_pages(), __free_pages(),
+ * __alloc_pages_exact(), __free_pages_exact(), __kmem_cache_shrink(),
+ * __ksize(), __get_cache_stats() of mm_get_cache_stats(). The other
+ * internals that run under a lock (most of mm/) carry no __; their comments
+ * say which lock their caller holds. __GFP_ZERO and __GFP_POOL are gfp bits,
+ * spelt as Linux spells its gfp modifiers: no function.
  */
 #define NR_CPUS CONFIG_MM_NR_CPUS
 #define SMP (NR_CPUS > 1)
@@ -582,7 +597,7 @@ static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj
 	return idx;
 }
 
-/* Unlocked internals of slab.c. */
+/* Internals of slab.c; the caller holds the lock each one's comment names. */
 extern bool slab_is_up;
 void slab_up(void);
 bool slab_restart(void);
@@ -694,19 +709,24 @@ static inline size_t mm_state_bytes(void)
 }
 
 /* A new pool for @s: its header zeroed but for its cache and bitmap, every
- * page of it pointing to the header. NULL when out of memory. Unlocked. */
+ * page of it pointing to the header. NULL when out of memory.
+ * Caller holds the shared lock. */
 struct slab *pool_alloc(struct kmem_cache *s);
-/* Give the memory of @slab, an empty pool of @s, back. Unlocked. */
+/* Give the memory of @slab, an empty pool of @s, back. Caller holds the shared lock. */
 void pool_free(struct kmem_cache *s, struct slab *slab);
-/* A block of @size bytes for kmalloc() above the classes, or NULL. Unlocked. */
+/* A block of @size bytes for kmalloc() above the classes, or NULL. Caller holds
+ * the shared lock. */
 void *large_alloc(size_t size, gfp_t gfp);
-/* Give back @b, a live BLOCK_PAGES block that kmalloc() handed out. Unlocked. */
+/* Give back @b, a live BLOCK_PAGES block that kmalloc() handed out. Caller holds
+ * the shared lock. */
 void large_free(const struct mm_block *b);
-/* mm_lookup() for a pointer in @r that is in no pool: fills @b. Unlocked. */
+/* mm_lookup() for a pointer in @r that is in no pool: fills @b. Caller holds
+ * the shared lock. */
 void lookup_block(struct mm_region *r, const void *p, struct mm_block *b);
-/* Call @fn on every pool of every region. Unlocked. */
+/* Call @fn on every pool of every region. Caller holds the shared lock. */
 void for_each_pool(void (*fn)(struct slab *slab, void *ctx), void *ctx);
-/* Call @fn on every live block kmalloc() handed out above the classes. Unlocked. */
+/* Call @fn on every live block kmalloc() handed out above the classes. Caller holds
+ * the shared lock. */
 void for_each_large(void (*fn)(const struct mm_block *b, void *ctx), void *ctx);
 
 /* ---- the debug layer (debug.c; empty stubs without CONFIG_MM_DEBUG) ------------ */

@@ -101,7 +101,8 @@ _Static_assert(sizeof("kmalloc-") - 1 + 7 + 1 <= KMALLOC_NAME_LEN &&
 	       "the name of every class, \"kmalloc-\" and up to 7 digits, fits its buffer");
 
 /**
- * kmalloc_up - set up every size-class cache. Unlocked; called by slab_up().
+ * kmalloc_up - set up every size-class cache. Called by slab_up(), whose
+ * caller holds the shared lock.
  */
 void kmalloc_up(void)
 {
@@ -265,7 +266,7 @@ void kfree(const void *p)
 	kfree_slow(p, _RET_IP_);
 }
 
-/* The usable size of the live block at @p, or 0. Unlocked. */
+/* The usable size of the live block at @p, or 0. Caller holds mm_lock(). */
 static size_t __ksize(const void *p)
 {
 	struct mm_block b;

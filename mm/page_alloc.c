@@ -68,7 +68,8 @@
  *   nr_free_blocks[o] is the length of free_area[o], and nr_free is the sum of
  *   nr_free_blocks[o] << o.
  *
- * Context: the public calls take mm_lock(); the __ functions expect it held.
+ * Context: the public calls take mm_lock(); the __ functions expect it held,
+ * as do the ones the slab layer calls (mm/internal.h).
  * Nothing here may be called from mm_port_report(), which runs with the lock
  * held. No set-up is needed: mm_regions starts zeroed, so until the first
  * mm_add_region() every allocation simply fails. The public calls clear
@@ -342,7 +343,7 @@ static struct page *lookup_large(const void *addr, unsigned int order, struct mm
 	return b.head;
 }
 
-/* ---- unlocked calls (mm/internal.h) --------------------------------------------- */
+/* ---- the calls for lock holders (mm/pages.h) --------------------------------------- */
 
 void *__get_free_pages(gfp_t gfp, unsigned int order)
 {

@@ -298,8 +298,9 @@ static inline struct page *compound_head(struct page *pg)
 
 /* ---- page allocator internals (page_alloc.c) ---------------------------------- */
 
-/* Unlocked versions of the public calls, for callers holding the lock. Both
- * mark the block PG_large (first page) and PG_tail (the rest, head set). */
+/* The public calls without their lock and checks, for callers that hold the
+ * lock (mm_lock()). Both mark the block PG_large (first page) and PG_tail
+ * (the rest, head set). */
 void *__get_free_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct mm_region *r, struct page *pg, unsigned int order);
 void *__alloc_pages_exact(size_t size, gfp_t gfp);

@@ -64,8 +64,8 @@
  * from a list or one new pool from the page allocator, and then starts at
  * most one word; a free changes at most one list. No path walks a list.
  *
- * Context: every public call takes the port lock; the functions marked
- * "unlocked" in internal.h are called with it held.
+ * Context: every public call takes its locks (mm/internal.h: locking); the
+ * internals declared in internal.h are called with the locks each names held.
  */
 #include "slab_fast.h"
 
@@ -651,7 +651,8 @@ _Static_assert(POOL_AVAIL / MM_MIN_ALIGN <= SLAB_MAX_OBJECTS,
 	       "struct slab can count");
 
 /**
- * kmem_cache_setup - fill in a cache descriptor and list it. Unlocked.
+ * kmem_cache_setup - fill in a cache descriptor and list it. Caller holds
+ * the shared lock.
  *
  * The callers have checked the arguments with cache_fits().
  */
@@ -721,7 +722,7 @@ static bool cache_fits(size_t size, size_t align, slab_flags_t flags, bool ctor)
 /**
  * slab_up - set the slab layer up: the cache of cache descriptors and the
  * kmalloc classes. Called by the first mm_add_region() (or kmem_cache_create()
- * before any region). Unlocked; idempotent.
+ * before any region). Caller holds the shared lock; idempotent.
  */
 void slab_up(void)
 {
@@ -736,7 +737,7 @@ void slab_up(void)
 /**
  * slab_restart - set every cache up again, for new debug flags: only while no
  * cache holds a pool (so the only caches are the kmalloc classes and the
- * cache of cache descriptors). Unlocked.
+ * cache of cache descriptors). Caller holds every lock (mm_lock_all()).
  * Return: false, and nothing changed, when a cache holds a pool.
  */
 bool slab_restart(void)
