@@ -194,45 +194,6 @@ static inline size_t page_block_pages(const struct page *pg)
 	return page_is_exact(pg) ? pg->nr_exact : (size_t)1 << pg->order;
 }
 
-struct mm_region {
-	uintptr_t base; /* address of page 0 */
-	uintptr_t span; /* nr_pages * PAGE_SIZE: a is in the pages when a - base < span */
-	struct slab **slabs; /* per page: its pool's header, or &mm_no_slab */
-	struct page *pages; /* descriptors, one per page */
-	unsigned long *bits; /* free bits, PAGE_BITS_LONGS per page */
-	uintptr_t start, size; /* as given to mm_add_region() */
-	uintptr_t end; /* base + span */
-	size_t nr_pages;
-	size_t nr_free; /* free pages in this region */
-	struct list_head free_area[MAX_ORDER + 1]; /* PG_free heads per order */
-	struct list_head pool_area[ARENA_ORDER]; /* the same, inside arenas claimed for pools */
-	size_t nr_free_blocks[MAX_ORDER + 1]; /* both lists of each order */
-	size_t nr_arenas; /* arenas claimed for pools now */
-};
-
-/* The regions added so far, in the order they were added. */
-extern struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
-extern unsigned int mm_nr_regions;
-
-#define for_each_region(r) for ((r) = mm_regions; (r) < mm_regions + mm_nr_regions; (r)++)
-
-/* Whether @a lies in the pages of @r. */
-static inline bool region_has(const struct mm_region *r, uintptr_t a)
-{
-	return a - r->base < r->span;
-}
-
-/* The region holding address @a, or NULL. */
-static inline struct mm_region *addr_to_region(uintptr_t a)
-{
-	struct mm_region *r;
-
-	for_each_region(r)
-		if (region_has(r, a))
-			return r;
-	return NULL;
-}
-
 static inline struct page *region_page(const struct mm_region *r, uintptr_t a)
 {
 	return &r->pages[(a - r->base) >> PAGE_SHIFT];
@@ -243,26 +204,12 @@ static inline void *page_address(const struct mm_region *r, const struct page *p
 	return (void *)(r->base + ((uintptr_t)(pg - r->pages) << PAGE_SHIFT));
 }
 
-/* The header of the pool of no page: nothing passes the fast free path's checks in it. */
-/* The header of every page without a pool: read-only (in flash on a board),
- * as nothing ever writes it. */
-extern const struct slab mm_no_slab_header;
-#define mm_no_slab (*(struct slab *)&mm_no_slab_header)
-
 /* The header of the pool page @pg belongs to, or NULL. */
 static inline struct slab *page_slab(const struct mm_region *r, const struct page *pg)
 {
 	struct slab *slab = r->slabs[pg - r->pages];
 
 	return slab == &mm_no_slab ? NULL : slab;
-}
-
-/* The header of the pool @p lies in, or NULL. */
-static inline struct slab *virt_to_slab(const void *p)
-{
-	struct mm_region *r = addr_to_region((uintptr_t)p);
-
-	return r ? page_slab(r, region_page(r, (uintptr_t)p)) : NULL;
 }
 
 /* The free bits of a pool whose first page is @pg. */
@@ -305,6 +252,7 @@ void *__get_free_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct mm_region *r, struct page *pg, unsigned int order);
 void *__alloc_pages_exact(size_t size, gfp_t gfp);
 void __free_pages_exact(struct mm_region *r, struct page *pg);
+int __largest_free_order(void);
 
 /* The first page of a pool, whose descriptor holds its header. */
 static inline struct page *slab_page(const struct slab *slab)

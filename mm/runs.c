@@ -38,10 +38,6 @@
 
 #if !CONFIG_MM_PAGE_ALLOC
 
-struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
-unsigned int mm_nr_regions;
-struct mm_page_counters mm_page_counters;
-
 _Static_assert(RUN_MIN <= PAGE_SIZE / 4, "a pool page is far bigger than the smallest run");
 _Static_assert(RUN_SL_COUNT <= 8, "a row's map is one byte");
 
@@ -126,14 +122,19 @@ static inline struct run **list_of(struct mm_region *r, unsigned int fl, unsigne
 	return &r->heads[fl * RUN_SL_COUNT + sl];
 }
 
+/* The free list of @run's size, its row in *@fl and column in *@sl. */
+static struct run **free_list(struct mm_region *r, const struct run *run, unsigned int *fl,
+			      unsigned int *sl)
+{
+	mapping(run_size(run) / RUN_GRAIN, fl, sl);
+	return list_of(r, *fl, *sl);
+}
+
 static void insert_free(struct mm_region *r, struct run *run)
 {
-	size_t size = run_size(run);
 	unsigned int fl, sl;
-	struct run **head;
+	struct run **head = free_list(r, run, &fl, &sl);
 
-	mapping(size / RUN_GRAIN, &fl, &sl);
-	head = list_of(r, fl, sl);
 	run->next = *head;
 	run->prev = NULL;
 	if (*head)
@@ -141,19 +142,16 @@ static void insert_free(struct mm_region *r, struct run *run)
 	*head = run;
 	r->sl_map[fl] |= (uint8_t)(1u << sl);
 	r->fl_map |= 1ul << fl;
-	*(uintptr_t *)((char *)run + size - sizeof(uintptr_t)) = size;
-	r->free_bytes += size;
+	*(uintptr_t *)((char *)run + run_size(run) - sizeof(uintptr_t)) = run_size(run);
+	r->free_bytes += run_size(run);
 	r->nr_free++;
 }
 
 static void remove_free(struct mm_region *r, struct run *run)
 {
-	size_t size = run_size(run);
 	unsigned int fl, sl;
-	struct run **head;
+	struct run **head = free_list(r, run, &fl, &sl);
 
-	mapping(size / RUN_GRAIN, &fl, &sl);
-	head = list_of(r, fl, sl);
 	if (run->prev)
 		run->prev->next = run->next;
 	else
@@ -165,7 +163,7 @@ static void remove_free(struct mm_region *r, struct run *run)
 		if (!r->sl_map[fl])
 			r->fl_map &= ~(1ul << fl);
 	}
-	r->free_bytes -= size;
+	r->free_bytes -= run_size(run);
 	r->nr_free--;
 }
 
@@ -297,9 +295,7 @@ struct run *run_alloc(size_t bytes, size_t align, uintptr_t flags, struct mm_reg
 		run = alloc_in(r, size, align, flags);
 		if (run) {
 			*rp = r;
-			mm_page_counters.used += run_size(run);
-			if (mm_page_counters.used > mm_page_counters.peak_used)
-				mm_page_counters.peak_used = mm_page_counters.used;
+			page_counters_add(run_size(run));
 			return run;
 		}
 	}
@@ -340,19 +336,15 @@ void run_free(struct mm_region *r, struct run *run)
 
 int mm_add_region(void *start, size_t size)
 {
-	uintptr_t s = (uintptr_t)start, p, heap, end;
+	uintptr_t p = region_meta_start(start, size), heap, end;
 	struct mm_region *r;
 	size_t nr_pages, i;
 	unsigned int nr_fl;
-	bool first = mm_state == NULL;
-	int ret = 0;
+	int ret;
 
-	if (!start || size > UINTPTR_MAX - s)
+	if (!p)
 		return -MM_EINVAL;
-	end = (s + size) & ~(uintptr_t)(RUN_GRAIN - 1);
-	p = (s + sizeof(void *) - 1) & ~(uintptr_t)(sizeof(void *) - 1);
-	if (first)
-		p += mm_state_bytes();
+	end = ((uintptr_t)start + size) & ~(uintptr_t)(RUN_GRAIN - 1);
 	if (p >= end)
 		return -MM_EINVAL;
 	/* Upper bounds of the rows and pages the heap will have. */
@@ -365,23 +357,9 @@ int mm_add_region(void *start, size_t size)
 		return -MM_EINVAL;
 
 	mm_lock();
-	for_each_region(r) {
-		if (s < r->start + r->size && r->start < s + size) {
-			ret = -MM_EINVAL;
-			goto out;
-		}
-	}
-	if (mm_nr_regions == CONFIG_MM_MAX_REGIONS) {
-		ret = -MM_ENOSPC;
+	ret = region_add((uintptr_t)start, size, &r);
+	if (ret)
 		goto out;
-	}
-	r = &mm_regions[mm_nr_regions++];
-	mm_memset(r, 0, sizeof(*r));
-	r->start = s;
-	r->size = size;
-	if (first)
-		mm_state = (struct mm_state *)((s + sizeof(void *) - 1) &
-					       ~(uintptr_t)(sizeof(void *) - 1));
 	r->heads = (struct run **)p;
 	r->nr_fl = nr_fl;
 	r->sl_map = (uint8_t *)(r->heads + nr_fl * RUN_SL_COUNT);
@@ -400,8 +378,7 @@ int mm_add_region(void *start, size_t size)
 	set_run(r, (struct run *)heap, (end - heap) | RUN_FREE);
 	insert_free(r, (struct run *)heap);
 	r->nr_runs = 1;
-	if (first)
-		slab_up();
+	slab_up();
 out:
 	mm_unlock();
 	return ret;

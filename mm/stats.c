@@ -50,8 +50,7 @@ static char pool_char(const struct slab *slab)
 static void region_stats(struct mm_stats *st)
 {
 	struct mm_region *r;
-	unsigned int i;
-	int order = -1;
+	int order = __largest_free_order();
 
 	st->nr_regions = mm_nr_regions;
 	for_each_region(r) {
@@ -59,9 +58,6 @@ static void region_stats(struct mm_stats *st)
 		st->pages_total += r->nr_pages;
 		st->pages_free += r->nr_free;
 		st->nr_arenas += r->nr_arenas;
-		for (i = 0; i <= MAX_ORDER; i++)
-			if (r->nr_free_blocks[i] && (int)i > order)
-				order = (int)i;
 	}
 	st->total_bytes = st->pages_total << PAGE_SHIFT;
 	st->free_bytes = st->pages_free << PAGE_SHIFT;
