@@ -345,19 +345,74 @@ phase "wall clock"
 
 # ---- threaded churn ---------------------------------------------------------------
 
-# tests/bench/threads.c at each thread count, one process per allocator and
-# count, $RUNS runs each (the allocator warm after the first), nothing else
-# running: at 2 threads it needs both CPUs.
+# thread_read I PREFIX: copy the lines of thread_rounds' process I to its log
+# up to one that starts with PREFIX; stop the benchmark when the process ends
+# before. Reads thread_rounds' names, rout and t.
+thread_read() {
+    local line log=$OUT/logs/threads-${names[$1]}.$t.log
+    while IFS= read -r -u "${rout[$1]}" line; do
+        printf '%s\n' "$line" >>"$log"
+        [[ "$line" != "$2"* ]] || return 0
+    done
+    cat "$log" "${log%.log}.err" >&2
+    say "bench: threads-${names[$1]} -T $t stopped" >&2
+    exit 1
+}
+
+# thread_rounds T: tests/bench/threads.c at T threads. One process per
+# allocator (threads -s) generates its traces once; then $RUNS rounds, each
+# asking every process in turn for one run (the allocators warm after their
+# first), starting one further along each round, with nothing else running
+# meanwhile: every allocator meets the machine's load alike, and at 2 threads
+# a run needs both CPUs. Each process's log ends with its median.
+thread_rounds() {
+    local t=$1 a i k n r fd dir=$OUT/threads
+    local -a names=(null "${THREAD_BUILT[@]}") pids=() win=() rout=()
+    mkdir -p "$dir"
+    n=${#names[@]}
+    for ((i = 0; i < n; i++)); do
+        a=${names[i]}
+        rm -f "$dir/$a.$t.in" "$dir/$a.$t.out"
+        mkfifo "$dir/$a.$t.in" "$dir/$a.$t.out"
+        : >"$OUT/logs/threads-$a.$t.log"
+        # Without the other processes' pipe ends, so that each sees its own end of input.
+        (
+            for fd in "${win[@]}" "${rout[@]}"; do eval "exec $fd>&-"; done
+            exec "$OUT/threads-$a" -s -T "$t" -n "$THREAD_STEPS" <"$dir/$a.$t.in" \
+                >"$dir/$a.$t.out" 2>"$OUT/logs/threads-$a.$t.err"
+        ) &
+        pids[i]=$!
+        exec {fd}>"$dir/$a.$t.in"
+        win[i]=$fd
+        exec {fd}<"$dir/$a.$t.out"
+        rout[i]=$fd
+    done
+    for ((i = 0; i < n; i++)); do thread_read "$i" ready; done
+    for ((r = 0; r < RUNS; r++)); do
+        for ((k = 0; k < n; k++)); do
+            i=$(((r + k) % n))
+            printf 'run\n' >&"${win[i]}"
+            thread_read "$i" "run "
+        done
+    done
+    for ((i = 0; i < n; i++)); do
+        eval "exec ${win[i]}>&-"
+        thread_read "$i" "threads "
+        eval "exec ${rout[i]}<&-"
+        a=${names[i]}
+        wait "${pids[i]}" || { cat "$OUT/logs/threads-$a.$t.err" >&2; say "bench: threads-$a -T $t failed" >&2; exit 1; }
+        rm -f "$dir/$a.$t.in" "$dir/$a.$t.out"
+        log=$OUT/logs/threads-$a.$t.log
+        TPUT[$a.$t]="$(field threads ops_per_s_median "$log") $(field threads ops_per_s_min "$log") $(field threads ops_per_s_max "$log")"
+    done
+}
+
 declare -A TPUT # ALLOCATOR.T -> "median min max" ops/s
 if [ ${#THREAD_BUILT[@]} -gt 0 ]; then
     LOAD_THREADS=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
-    say "== threaded churn ($THREAD_COUNTS threads, $THREAD_STEPS steps per thread, $RUNS runs each, median; noisy)"
+    say "== threaded churn ($THREAD_COUNTS threads, $THREAD_STEPS steps per thread, $RUNS rounds, median; noisy)"
     for t in $THREAD_COUNTS; do
-        for a in null "${THREAD_BUILT[@]}"; do
-            log=$OUT/logs/threads-$a.$t.log
-            "$OUT/threads-$a" -T "$t" -r "$RUNS" -n "$THREAD_STEPS" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-            TPUT[$a.$t]="$(field threads ops_per_s_median "$log") $(field threads ops_per_s_min "$log") $(field threads ops_per_s_max "$log")"
-        done
+        thread_rounds "$t"
         printf '%s thread(s), M ops/s:' "$t"
         for a in "${THREAD_BUILT[@]}" null; do
             printf ' %s %s' "$a" "$(awk '{ printf "%.1f", $1 / 1e6 }' <<<"${TPUT[$a.$t]}")"
@@ -951,9 +1006,11 @@ ELAPSED=$(($(date +%s) - START))
         say "kcache-small's sizes, L = 1024, N = $THREAD_STEPS, seed 100 + thread), generated before the timing,"
         say "and hands every fourth FREE to the next thread, which frees the block (one thread hands to itself)."
         say "Throughput: the ops of every thread's trace over the wall-clock time from the first thread's start"
-        say "to the last one's end, harness included; median of $RUNS runs in one process (new threads each run,"
-        say "the allocator warm after the first), the lowest and highest in brackets. The machine has $(nproc)"
-        say "CPUs; load average ${LOAD_THREADS:-unknown} when this part started. Millions of ops per second, higher is better:"
+        say "to the last one's end, harness included. One process per allocator generates its traces once; then"
+        say "$RUNS rounds, each asking every process in turn for one run (new threads each run, the allocator warm"
+        say "after its first), so that all of them meet the machine's load alike; the median of each one's runs,"
+        say "the lowest and highest in brackets. The machine has $(nproc) CPUs; load average ${LOAD_THREADS:-unknown} when this"
+        say "part started. Millions of ops per second, higher is better:"
         say
         printf '| allocator |'; for t in $THREAD_COUNTS; do printf ' %s thread%s |' "$t" "$([ "$t" = 1 ] || echo s)"; done
         printf ' %s ÷ 1 |\n' "${THREAD_COUNTS##* }"

@@ -4,7 +4,7 @@
  * free at once, each handing a quarter of its frees to another thread,
  * against the allocator linked in (bench_alloc.h). Wall clock only.
  *
- *   threads [-T THREADS] [-r RUNS] [-n STEPS]    defaults: 2 threads, 1 run, 1000000 steps
+ *   threads [-T THREADS] [-r RUNS | -s] [-n STEPS]   defaults: 2 threads, 1 run, 1000000 steps
  *
  * Work: thread t replays a churn of its own, generated before anything is
  * timed: the churn driver of WORKLOADS.md with kcache-small's sizes ({48,
@@ -30,9 +30,17 @@
  * one process, new threads each time, the allocator warm after the first;
  * the median. Like replay.c, nothing touches the blocks.
  *
+ * -s (serve): after the traces are generated, print "ready", then do one run
+ * for each line read from standard input and print it, and print the
+ * summary at end of input. scripts/bench.sh keeps one such process per
+ * allocator and asks each for a run in turn, round after round, so that
+ * every allocator meets the machine's load alike and no trace is generated
+ * twice.
+ *
  * Output: lines of key=value words, read by scripts/bench.sh:
  *
  *   alloc origin=libmimalloc.so.2
+ *   ready                                   (-s only)
  *   trace thread=0 ops=1002314 peak_bytes=... checksum=...
  *   run index=0 ns=... ops_per_s=...
  *   threads threads=2 steps=1000000 ops=... handed=... runs=1 ops_per_s_median=...
@@ -59,6 +67,7 @@
 #define THREAD_LIVE 1024
 #define DEFAULT_STEPS 1000000u
 #define DEFAULT_HEAP_BYTES ((size_t)256 << 20)
+#define MAX_RUNS 1000
 
 /* Blocks per hand-off batch, batches per ring (a power of two), ops between two looks at the ring. */
 #define HANDOFF_BATCH 64
@@ -296,25 +305,30 @@ static int cmp_double(const void *a, const void *b)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: threads [-T THREADS] [-r RUNS] [-n STEPS]\n");
+	fprintf(stderr, "usage: threads [-T THREADS] [-r RUNS | -s] [-n STEPS]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
+	static double rate[MAX_RUNS];
 	uint32_t steps = DEFAULT_STEPS;
 	unsigned int runs = 1, t, i;
 	uint64_t ops = 0, handed = 0, ns;
-	double *rate;
+	bool serve = false;
+	char line[64];
 	int opt;
 
-	while ((opt = getopt(argc, argv, "T:r:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "T:r:sn:")) != -1) {
 		switch (opt) {
 		case 'T':
 			nr_threads = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
 		case 'r':
 			runs = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			serve = true;
 			break;
 		case 'n':
 			steps = (uint32_t)strtoul(optarg, NULL, 0);
@@ -323,7 +337,8 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind != argc || nr_threads < 1 || nr_threads > MAX_THREADS || runs < 1 || steps < 1)
+	if (optind != argc || nr_threads < 1 || nr_threads > MAX_THREADS || runs < 1 ||
+	    runs > MAX_RUNS || steps < 1)
 		usage();
 
 	workers = map_or_die(nr_threads * sizeof(*workers));
@@ -344,13 +359,20 @@ int main(int argc, char **argv)
 	printf("alloc origin=%s\n", bench_alloc_origin());
 	pthread_barrier_init(&start_barrier, NULL, nr_threads);
 
-	rate = calloc(runs, sizeof(*rate));
-	if (!rate)
-		return 1;
-	for (i = 0; i < runs; i++) {
+	if (serve) {
+		printf("ready\n");
+		fflush(stdout);
+	}
+	for (i = 0; serve ? i < MAX_RUNS && fgets(line, sizeof(line), stdin) : i < runs; i++) {
 		ns = run_once();
 		rate[i] = (double)ops * 1e9 / (double)ns;
 		printf("run index=%u ns=%" PRIu64 " ops_per_s=%.0f\n", i, ns, rate[i]);
+		fflush(stdout);
+	}
+	runs = i;
+	if (runs == 0) {
+		fprintf(stderr, "threads: no run\n");
+		return 1;
 	}
 	for (t = 0; t < nr_threads; t++)
 		handed += workers[t].handed;
@@ -358,6 +380,5 @@ int main(int argc, char **argv)
 	printf("threads threads=%u steps=%" PRIu32 " ops=%" PRIu64 " handed=%" PRIu64
 	       " runs=%u ops_per_s_median=%.0f ops_per_s_min=%.0f ops_per_s_max=%.0f\n",
 	       nr_threads, steps, ops, handed, runs, rate[runs / 2], rate[0], rate[runs - 1]);
-	free(rate);
 	return 0;
 }
