@@ -353,7 +353,8 @@ int mm_add_region(void *start, size_t size)
 	p = (s + sizeof(void *) - 1) & ~(uintptr_t)(sizeof(void *) - 1);
 	if (first)
 		p += mm_state_bytes();
-	if (p >= end)
+	/* p < s: the start rounded up, or the state after it, wrapped past the top. */
+	if (p < s || p >= end)
 		return -MM_EINVAL;
 	/* Upper bounds of the rows and pages the heap will have. */
 	nr_fl = rows_for(end - p);
@@ -361,7 +362,8 @@ int mm_add_region(void *start, size_t size)
 	heap = p + nr_fl * RUN_SL_COUNT * sizeof(struct run *) + nr_fl +
 	       nr_pages * sizeof(struct slab *);
 	heap = (heap + RUN_GRAIN - 1) & ~(uintptr_t)(RUN_GRAIN - 1);
-	if (heap >= end || end - heap < 2 * PAGE_SIZE + RUN_MIN)
+	/* heap < p: the free lists and the pool table wrapped past the top. */
+	if (heap < p || heap >= end || end - heap < 2 * PAGE_SIZE + RUN_MIN)
 		return -MM_EINVAL;
 
 	mm_lock();
