@@ -70,6 +70,8 @@ host_unit() {
 stage unit-host host_unit OUT=build/tests/unit
 stage unit-host-no-page-alloc-asan-ubsan host_unit OUT=build/tests/unit-no-page-alloc-san \
 	MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0 SANITIZE="$SAN"
+stage unit-host-no-page-alloc-debug host_unit OUT=build/tests/unit-no-page-alloc-debug \
+	MM_CONFIG="-DCONFIG_MM_PAGE_ALLOC=0 -DCONFIG_MM_DEBUG=1"
 # Several CPUs: per-CPU caches and cross-CPU frees (test_smp.c churns on four).
 stage unit-host-smp host_unit OUT=build/tests/unit-smp MM_CONFIG=-DCONFIG_MM_NR_CPUS=4
 # The churn of test_smp.c under ThreadSanitizer, with four CPUs and with one.
