@@ -1109,7 +1109,8 @@ static void construct(void *p)
 }
 
 /* The counter sees the slow path: a constructor cache frees there only (two lock calls). */
-Test(lookup, a_free_to_a_cache_with_a_constructor_takes_the_slow_path, .disabled = NOT_ONE_LOCK_PER_CALL)
+Test(lookup, a_free_to_a_cache_with_a_constructor_takes_the_slow_path,
+     .disabled = NOT_ONE_LOCK_PER_CALL)
 {
 	struct kmem_cache *s = kmem_cache_create("ctor", 32, 0, 0, construct);
 
