@@ -31,7 +31,8 @@ trap 'rm -f "$times"' EXIT
 
 # Median of the numbers on stdin.
 median() {
-    sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+    sort -n | awk '{ v[NR] = $1 }
+        END { print NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 header="| threads |"
@@ -64,7 +65,9 @@ for threads in ${BENCH_THREADS:-1 2 4}; do
     row="| $threads |"
     for spec in $libs; do
         name=${spec%%=*}
-        row+=" $(tr ' ' '\n' <<<"${wall[$name]}" | grep . | median) ($(tr ' ' '\n' <<<"${cpu[$name]}" | grep . | median)) |"
+        w=$(tr ' ' '\n' <<<"${wall[$name]}" | grep . | median)
+        c=$(tr ' ' '\n' <<<"${cpu[$name]}" | grep . | median)
+        row+=" $w ($c) |"
     done
     echo "$row"
     unset wall cpu

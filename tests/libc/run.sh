@@ -88,7 +88,7 @@ for run in "threads-8:8 1000000" "threads-fork:4 1000000 $(date +%s) 20" \
     if [ $rc -eq 0 ] && grep -q '^threads: ok' "$out.out" && [ "$allocs" -gt 1000000 ] &&
         [ "$reports" -eq 0 ] &&
         { [[ $name != *fork* ]] || grep -qE ' [1-9][0-9]* forked while' "$out.out"; }; then
-        ok "$name: $(tail -1 "$out.out" | sed 's/^threads: ok: //'); $allocs allocations by bareslab"
+        ok "$name: $(tail -1 "$out.out" | sed 's/^threads: ok: //'); $allocs allocations"
     else
         bad "$name: exit $rc, $allocs allocations by bareslab, $reports reports" \
             "$(cat "$out.out"; grep -v '^bareslab\[' "$out.err" | head)"
@@ -110,8 +110,10 @@ for rounds in 1 20; do
     rc=$?
     pools=$(figure "$out.err" Pools)
     caches=$(figure "$out.err" Caches)
-    limit=$((pools_per_cache * caches + $(figure "$out.err" Allocations) - $(figure "$out.err" Frees)))
-    summary+="; $((rounds * 40)) threads: $pools pools (at most $limit), $(figure "$out.err" MemUsed) kB used"
+    live=$(($(figure "$out.err" Allocations) - $(figure "$out.err" Frees)))
+    limit=$((pools_per_cache * caches + live))
+    summary+="; $((rounds * 40)) threads: $pools pools (at most $limit),"
+    summary+=" $(figure "$out.err" MemUsed) kB used"
     if [ $rc -ne 0 ] || ! grep -q '^exits: ok' "$out.out" || [ "$caches" -eq 0 ] ||
         [ "$pools" -gt "$limit" ] || [ "$(figure "$out.err" Reports)" -ne 0 ]; then
         exits_ok=false
