@@ -12,8 +12,9 @@
  * - threads: the library is built with CONFIG_MM_NR_CPUS = NR_SLOTS
  *   (arch/host/preload.mk says why 32), and each thread allocates and frees
  *   through a slot of its own, bareslab's "CPU": mm_port_cpu_id() (below,
- *   "slots"). A call takes only its slot's spinlock; the pthread mutex of
- *   mm_port_lock() is the shared lock, for lists, pools and regions;
+ *   "slots"). A call takes its slot's spinlock, and the slot's mutex first
+ *   when threads share the slot; the pthread mutex of mm_port_lock() is the
+ *   shared lock, for lists, pools and regions;
  * - fork: the grow lock, then mm_freeze() (every slot's lock, then the
  *   mutex) before fork(), mm_thaw() in parent and child, so that a child
  *   never inherits a heap some other thread was half-way through; the child
