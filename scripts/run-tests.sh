@@ -112,8 +112,10 @@ boot() {
 for board in host $(boards); do
 	stage "boot-$board" boot "$board"
 done
-# The small board as the README runs it: no page allocator, no debug layer.
-stage boot-arm-static boot arm build/arm-static MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0
+# Static mode as the README runs it: no page allocator, no debug layer.
+for board in host $(boards); do
+	stage "boot-$board-static" boot "$board" "build/$board-static" MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0
+done
 
 echo
 if [ "$failed" -gt 0 ]; then

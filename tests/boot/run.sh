@@ -299,7 +299,7 @@ if [[ $arch != host ]] && selected "$name"; then
         sed -nE 's/^kmalloc\(100\) = (0x[0-9a-f]+), ksize [0-9]+$/\1/p')
     addr=${addr:-0xnone}
     check "$name" 0 "kmalloc 100\nkfree $addr\nkfree $addr\nmeminfo\nexit\n" \
-        "^${prompt}kmalloc 100\$" "+^kmalloc\\(100\\) = $addr, ksize (104|112)\$" \
+        "^${prompt}kmalloc 100\$" "+^kmalloc\\(100\\) = $addr, ksize (104|112|128)\$" \
         "+^${prompt}kfree $addr\$" "+^kfree\\($addr\\): freed its 100 bytes\$" \
         "+^${prompt}kfree $addr\$" "+^kfree: $addr is not a block" "+^${prompt}meminfo\$" \
         '^Reports: +0$' "+^${prompt}exit\$"
