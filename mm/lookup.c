@@ -35,12 +35,14 @@ static inline uintptr_t align_ptr(uintptr_t a)
 
 uintptr_t region_meta_start(const void *start, size_t size)
 {
-	uintptr_t s = (uintptr_t)start;
+	uintptr_t s = (uintptr_t)start, p;
 
 	if (!start || size > UINTPTR_MAX - s)
 		return 0;
 	/* The first region keeps the allocator's own caches at its start. */
-	return align_ptr(s) + (mm_state ? 0 : mm_state_bytes());
+	p = align_ptr(s) + (mm_state ? 0 : mm_state_bytes());
+	/* p < s: the start rounded up, or the state after it, wrapped past the top. */
+	return p < s ? 0 : p;
 }
 
 int region_add(uintptr_t s, size_t size, struct mm_region **rp)
