@@ -242,6 +242,7 @@ int mm_debug_enable(slab_flags_t flags)
 /* ---- the leak report ---------------------------------------------------------------- */
 
 #define NR_LIVE_GROUPS 64
+_Static_assert(NR_LIVE_GROUPS == 64, "<mm/debug.h> says mm_print_live() shows at most 64 groups");
 
 struct live_group {
 	const void *site; /* allocating caller, or NULL */

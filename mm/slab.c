@@ -547,6 +547,10 @@ static inline size_t round_up(size_t x, size_t a)
 
 /* Largest pool order picked for a small tail waste; beyond it, only to fit. */
 #define MM_POOL_MAX_ORDER 3
+_Static_assert(MM_POOL_MAX_ORDER == 3, "<mm/config.h> says a small tail is sought up to order 3");
+_Static_assert(MM_MIN_ALIGN >= _Alignof(long long) && MM_MIN_ALIGN >= _Alignof(long double) &&
+		       MM_MIN_ALIGN >= _Alignof(void *),
+	       "<mm/types.h> says MM_MIN_ALIGN is enough for any scalar type");
 
 /*
  * pool_order - pages per pool, as an order, for objects of @size bytes.

@@ -487,6 +487,7 @@ void mm_print_buddyinfo(const struct mm_printer *p)
 }
 
 #define HEAPMAP_COLUMNS 64
+_Static_assert(HEAPMAP_COLUMNS == 64, "<mm/stats.h> says the heap map has 64 pages to a row");
 
 void mm_print_heapmap(const struct mm_printer *p)
 {
