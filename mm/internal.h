@@ -293,6 +293,12 @@ static inline unsigned int count_add(unsigned int *n, unsigned int d)
 
 #define BITS_PER_LONG (sizeof(unsigned long) * 8)
 
+/* The index of the highest set bit of @x, which is not 0: log2 of @x, rounded down. */
+static inline unsigned int highest_bit(unsigned long x)
+{
+	return (unsigned int)(BITS_PER_LONG - 1) - (unsigned int)__builtin_clzl(x);
+}
+
 /* How many bits of @x are set (no libgcc call: a few shifts and a multiply). */
 static inline unsigned int count_bits(unsigned long x)
 {

@@ -81,8 +81,7 @@ static unsigned int kmalloc_index(size_t size)
 	if (size <= KMALLOC_TABLE_MAX)
 		return (unsigned int)(mm_state->size_cache[(size - 1) >> 3] - mm_state->kmalloc);
 	if (size <= PAGE_SIZE) {
-		log = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
-		      (unsigned int)__builtin_clzl((unsigned long)(size - 1));
+		log = highest_bit((unsigned long)(size - 1));
 		return NR_LINEAR + (log - 7) * 4 + (unsigned int)(((size - 1) >> (log - 2)) & 3);
 	}
 	return NR_LINEAR + NR_GEOMETRIC + (unsigned int)((size - 1) >> PAGE_SHIFT) - 1;

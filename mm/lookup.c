@@ -2,7 +2,8 @@
 /*
  * mm/lookup.c - the regions, and what a pointer is to the allocator: the
  * table of regions with the checks every mm_add_region() makes (page_alloc.c
- * and runs.c lay a region out each their own way), and the one lookup behind
+ * and runs.c lay a region out each their own way) and mm_nr_free_pages()
+ * over them, and the one lookup behind
  * every slow path that is handed a pointer (kfree, kmem_cache_free, ksize,
  * krealloc, mm_owns, free_pages, kmem_cache_destroy).
  *
@@ -20,7 +21,7 @@
  * everything they do not handle comes here.
  *
  * Context: called with the shared lock held, but region_meta_start(), which
- * takes no lock. Time: O(regions).
+ * takes no lock, and mm_nr_free_pages(), which takes it. Time: O(regions).
  */
 #include "internal.h"
 
@@ -62,6 +63,18 @@ int region_add(uintptr_t s, size_t size, struct mm_region **rp)
 	r->size = size;
 	*rp = r;
 	return 0;
+}
+
+size_t mm_nr_free_pages(void)
+{
+	const struct mm_region *r;
+	size_t bytes = 0;
+
+	mm_lock();
+	for_each_region(r)
+		bytes += region_free_bytes(r);
+	mm_unlock();
+	return bytes >> PAGE_SHIFT;
 }
 
 void mm_lookup(const void *p, struct mm_block *b)

@@ -516,18 +516,6 @@ void free_pages_exact(void *addr, size_t size)
 		free_block_at(addr, 0, true, size_to_pages(size), _RET_IP_);
 }
 
-size_t mm_nr_free_pages(void)
-{
-	const struct mm_region *r;
-	size_t nr = 0;
-
-	mm_lock();
-	for_each_region(r)
-		nr += r->nr_free;
-	mm_unlock();
-	return nr;
-}
-
 int mm_largest_free_order(void)
 {
 	int largest;

@@ -194,6 +194,12 @@ static inline size_t page_block_pages(const struct page *pg)
 	return page_is_exact(pg) ? pg->nr_exact : (size_t)1 << pg->order;
 }
 
+/* Bytes of the free blocks of @r. */
+static inline size_t region_free_bytes(const struct mm_region *r)
+{
+	return r->nr_free << PAGE_SHIFT;
+}
+
 static inline struct page *region_page(const struct mm_region *r, uintptr_t a)
 {
 	return &r->pages[(a - r->base) >> PAGE_SHIFT];

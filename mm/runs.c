@@ -41,12 +41,6 @@
 _Static_assert(RUN_MIN <= PAGE_SIZE / 4, "a pool page is far bigger than the smallest run");
 _Static_assert(RUN_SL_COUNT <= 8, "a row's map is one byte");
 
-static inline unsigned int log2_floor(size_t x)
-{
-	return (unsigned int)(sizeof(unsigned long) * 8 - 1) -
-	       (unsigned int)__builtin_clzl((unsigned long)x);
-}
-
 /* ---- headers ------------------------------------------------------------------------ */
 
 static inline uintptr_t run_check(const struct mm_region *r, const struct run *run, uintptr_t size)
@@ -103,7 +97,7 @@ static void mapping(size_t u, unsigned int *fl, unsigned int *sl)
 		*sl = (unsigned int)u;
 		return;
 	}
-	f = log2_floor(u);
+	f = highest_bit(u);
 	*fl = f - RUN_SL_LOG + 1;
 	*sl = (unsigned int)(u >> (f - RUN_SL_LOG)) - RUN_SL_COUNT;
 }
@@ -182,7 +176,7 @@ static struct run *find_free(struct mm_region *r, size_t size)
 	if (run && run_size(run) >= size)
 		return run;
 	if (u >= RUN_SL_COUNT)
-		mapping(u + ((size_t)1 << (log2_floor(u) - RUN_SL_LOG)) - 1, &fl, &sl);
+		mapping(u + ((size_t)1 << (highest_bit(u) - RUN_SL_LOG)) - 1, &fl, &sl);
 	if (fl >= r->nr_fl)
 		return NULL;
 	cols = r->sl_map[fl] & (~0ul << sl);
@@ -583,18 +577,6 @@ void free_pages_exact(void *addr, size_t size)
 		free_run_pages(addr, BLOCK_EXACT, size_to_pages(size), __builtin_return_address(0));
 }
 
-size_t mm_nr_free_pages(void)
-{
-	const struct mm_region *r;
-	size_t bytes = 0;
-
-	mm_lock();
-	for_each_region(r)
-		bytes += r->free_bytes;
-	mm_unlock();
-	return bytes >> PAGE_SHIFT;
-}
-
 /* The largest free run of @r: at least the first size of its highest list. */
 static size_t largest_free(const struct mm_region *r)
 {
@@ -602,8 +584,7 @@ static size_t largest_free(const struct mm_region *r)
 
 	if (!r->fl_map)
 		return 0;
-	fl = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
-	     (unsigned int)__builtin_clzl(r->fl_map);
+	fl = highest_bit(r->fl_map);
 	sl = 7u - (unsigned int)__builtin_clz((unsigned int)r->sl_map[fl] << 24);
 	if (fl == 0)
 		return (size_t)sl * RUN_GRAIN;

@@ -173,6 +173,12 @@ void run_free(struct mm_region *r, struct run *run);
 /* The run whose payload is @p when @p is one (its check word holds), else NULL. */
 struct run *run_of(const struct mm_region *r, const void *p);
 
+/* Bytes of the free runs of @r, headers included. */
+static inline size_t region_free_bytes(const struct mm_region *r)
+{
+	return r->free_bytes;
+}
+
 static inline void *run_payload(struct run *run)
 {
 	return (char *)run + RUN_GRAIN;

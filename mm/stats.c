@@ -130,8 +130,7 @@ static unsigned int region_free_counts(const struct mm_region *r, size_t *counts
 	for (fl = 0; fl < r->nr_fl; fl++) {
 		for (sl = 0; sl < RUN_SL_COUNT; sl++) {
 			for (run = r->heads[fl * RUN_SL_COUNT + sl]; run; run = run->next) {
-				k = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
-				    (unsigned int)__builtin_clzl(run_size(run) / RUN_GRAIN);
+				k = highest_bit(run_size(run) / RUN_GRAIN);
 				if (k < max)
 					counts[k]++;
 				if (k + 1 > n)
