@@ -123,7 +123,7 @@ static void check_workload(const char *name, uint64_t ops, uint64_t peak, uint64
 	cr_assert_eq(trace_generate(w, NULL, 0, scratch, &first), ops, "%s: op count", name);
 	nr_ids = first.nr_ids;
 	cr_assert_leq(nr_ids, trace_max_ids(w), "%s: %u ids, more than trace_max_ids()", name,
-		      nr_ids);
+		      (unsigned int)nr_ids);
 	live_size = calloc(nr_ids ? nr_ids : 1, sizeof(*live_size));
 	cr_assert_not_null(live_size);
 
