@@ -4,7 +4,8 @@
 # Stages: the unit tests of tests/unit/ on the host (Criterion, several
 # builds) and on every board of arch/boards.mk (QEMU, tests/harness/), checks
 # of the tree, the fuzzer, valgrind, the C library glue on the host and on
-# the boards, the console tests of every board. Every stage prints one line
+# the boards, the console tests of every board (and of every board that runs
+# on several CPUs, on four of them). Every stage prints one line
 # per case and a total (tests/harness/README.md) and is counted the same
 # way, by tally_log of scripts/tally.sh: a stage whose lines do not add up
 # to its total (a board that stopped half-way) failed. Every stage runs even
@@ -104,6 +105,24 @@ boot() {
 }
 for board in host $(boards); do
 	stage "boot-$board" boot "$board"
+done
+# The boards that run on several CPUs (board-smp-max): the image of make SMP=N
+# (4, or fewer if the board has fewer) booted once on N CPUs, its own cases.
+boot_smp() {
+	make --no-print-directory -j2 ARCH="$1" SMP="$2" all >"$log_dir/build-$1-smp$2.log" 2>&1 || {
+		tail -30 "$log_dir/build-$1-smp$2.log"
+		echo "FAIL $1: make ARCH=$1 SMP=$2 all"
+		echo "0 passed, 1 failed, 0 skipped"
+		return 1
+	}
+	SMP=$2 tests/boot/run.sh "$1" "build/$1-smp$2/bareslab.elf"
+}
+for board in $(boards); do
+	board_load "$board" || continue
+	if [ "$board_smp_max" -gt 1 ]; then
+		n=$((board_smp_max < 4 ? board_smp_max : 4))
+		stage "boot-$board-smp$n" boot_smp "$board" "$n"
+	fi
 done
 
 echo
