@@ -7,6 +7,11 @@
  * goes round-robin over the kinds (as creating files takes an inode, a
  * dentry and buffer heads together); then every n-th object of each kind is
  * freed, which leaves the pools partly used.
+ *
+ * The full demo takes about 230 KiB of objects. On a heap too small for it
+ * (the 64 KiB of a small board without the page allocator), every kind
+ * allocates 1/divisor of its count, the smallest divisor whose objects fill
+ * at most a third of the heap; the first line says which share ran.
  */
 #include <mm/slab.h>
 #include <mm/stats.h>
@@ -40,6 +45,9 @@ static const size_t kmalloc_sizes[] = { 16, 32, 8, 64, 96, 24, 128, 192, 40, 256
 /* The sum of demo_kinds[].nr. */
 #define DEMO_OBJECTS (24 + 120 + 240 + 300 + 160)
 
+/* The part of the heap the objects may fill: a third. */
+#define DEMO_HEAP_SHARE 3
+
 static struct kmem_cache *demo_caches[NR_KINDS];
 /* Every object, kind after kind; the freed ones are NULL. */
 static void *demo_objs[DEMO_OBJECTS];
@@ -60,14 +68,44 @@ static void demo_free(unsigned int k, void *obj)
 		kfree(obj);
 }
 
+/* Bytes the objects of the full demo ask for. */
+static size_t demo_bytes(void)
+{
+	size_t sum = 0, kmalloc_avg = 0;
+	unsigned int k, i;
+
+	for (i = 0; i < ARRAY_SIZE(kmalloc_sizes); i++)
+		kmalloc_avg += kmalloc_sizes[i];
+	kmalloc_avg /= ARRAY_SIZE(kmalloc_sizes);
+	for (k = 0; k < NR_KINDS; k++)
+		sum += demo_kinds[k].nr * (demo_kinds[k].name ? demo_kinds[k].size : kmalloc_avg);
+	return sum;
+}
+
+/* 1 for the full demo, else the divisor of every kind's count that fits the heap. */
+static unsigned int demo_divisor(void)
+{
+	struct mm_stats st;
+	size_t room;
+
+	mm_get_stats(&st);
+	room = st.total_bytes / DEMO_HEAP_SHARE;
+	return room ? (unsigned int)((demo_bytes() + room - 1) / room) : 1;
+}
+
 void demo_run(void)
 {
-	unsigned int k, i, first[NR_KINDS], made = 0, freed = 0, step, steps = 0;
+	unsigned int k, i, first[NR_KINDS], nr[NR_KINDS], made = 0, freed = 0, step, steps = 0;
+	unsigned int div = demo_divisor(), want = 0;
 
+	if (div > 1)
+		printk("demo: the heap is small: 1/%u of each kind's objects\n", div);
 	for (k = 0, i = 0; k < NR_KINDS; i += demo_kinds[k++].nr) {
 		first[k] = i;
-		if (demo_kinds[k].nr > steps)
-			steps = demo_kinds[k].nr;
+		nr[k] = demo_kinds[k].nr / div ? demo_kinds[k].nr / div : 1;
+		want += nr[k];
+		if (nr[k] > steps)
+			steps = nr[k];
 		if (demo_kinds[k].name)
 			demo_caches[k] = kmem_cache_create(demo_kinds[k].name, demo_kinds[k].size,
 							   0, demo_kinds[k].flags, NULL);
@@ -79,14 +117,14 @@ void demo_run(void)
 	/* Round-robin: one object of each kind in turn. */
 	for (step = 0; step < steps; step++) {
 		for (k = 0; k < NR_KINDS; k++) {
-			if (step >= demo_kinds[k].nr)
+			if (step >= nr[k])
 				continue;
 			demo_objs[first[k] + step] = demo_alloc(k, step);
 			made += demo_objs[first[k] + step] != NULL;
 		}
 	}
 	for (k = 0; k < NR_KINDS; k++) {
-		for (i = 0; i < demo_kinds[k].nr; i += demo_kinds[k].free_every) {
+		for (i = 0; i < nr[k]; i += demo_kinds[k].free_every) {
 			if (!demo_objs[first[k] + i])
 				continue;
 			demo_free(k, demo_objs[first[k] + i]);
@@ -96,8 +134,8 @@ void demo_run(void)
 	}
 	printk("demo: %u objects of %u kinds allocated, %u freed, %u kept\n", made,
 	       (unsigned int)NR_KINDS, freed, made - freed);
-	if (made != DEMO_OBJECTS)
-		printk("demo: %u allocations failed\n", DEMO_OBJECTS - made);
+	if (made != want)
+		printk("demo: %u allocations failed\n", want - made);
 	mm_print_slabinfo(&console_printer);
 	mm_print_meminfo(&console_printer);
 }

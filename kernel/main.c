@@ -91,11 +91,21 @@ static void cpus_init(void)
 	cpu_register(&board_cpus);
 }
 
+/* The build's allocator options that change what the console shows. */
+static void print_config(void)
+{
+	printk("allocator: %s, debug layer %s, hardening %s, %d CPU%s\n",
+	       CONFIG_MM_PAGE_ALLOC ? "page allocator" : "static region (no page allocator)",
+	       CONFIG_MM_DEBUG ? "on" : "off", CONFIG_MM_HARDENED ? "on" : "off", CONFIG_MM_NR_CPUS,
+	       CONFIG_MM_NR_CPUS == 1 ? "" : "s");
+}
+
 void kernel_main(void)
 {
 	console_register(arch_console_putc); /* printk() goes to the board's UART */
 	cpus_init(); /* how many, interrupts, on_each_cpu(), timer, counter */
 	printk("bareslab " BARESLAB_VERSION " on %s\n", arch_board_name()); /* banner */
+	print_config(); /* page allocator or static region, debug layer, CPUs */
 	add_ram_regions(); /* the allocator: every RAM region (a small board: 64 KiB) */
 	demo_run(); /* caches of typical kernel objects, slabinfo, meminfo */
 	printk("type 'help' for commands\n");

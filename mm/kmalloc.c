@@ -169,7 +169,7 @@ static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp, cons
 		return ZERO_SIZE_PTR;
 	cpu = cpu_lock();
 	if (s && slab_refill(s, cpu)) {
-		p = slab_alloc_fast(s, cpu);
+		p = slab_alloc_fast(s, cpu, size);
 	} else {
 		shared_lock();
 		if (size > KMALLOC_MAX_CACHE_SIZE)
@@ -204,7 +204,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 
 		s = mm_state->size_cache[(size - 1) >> 3];
 		if (likely(slab_alloc_ready(s, cpu))) {
-			p = slab_alloc_fast(s, cpu);
+			p = slab_alloc_fast(s, cpu, size);
 			cpu_unlock(cpu);
 			return unlikely(gfp & __GFP_ZERO) ? zero_block(p, size) : p;
 		}

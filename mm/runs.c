@@ -22,7 +22,7 @@
  * RUN_PREV_FREE in the run after. A page-aligned request (a pool,
  * get_free_pages()) also splits off the front, up to the page boundary its
  * payload starts on; when the run found first has no room for that, it looks
- * again for its size and a page more.
+ * again for its size, its alignment and two RUN_MIN more: room in any run.
  *
  * Free: merge with the run after when free, with the run before when
  * RUN_PREV_FREE says so (its size is in the word before the header), and put
@@ -278,7 +278,10 @@ static struct run *alloc_in(struct mm_region *r, size_t size, size_t align, uint
 	}
 	if (size > SIZE_MAX / 2 - align)
 		return NULL;
-	run = find_free(r, size + align + RUN_MIN);
+	/* A run this big holds the block wherever it lies: when the top-most
+	 * place leaves a tail under RUN_MIN, the block moves down by align, and
+	 * what is left before it is still RUN_MIN or more. */
+	run = find_free(r, size + align + 2 * RUN_MIN - RUN_GRAIN);
 	return run ? take_aligned(r, run, size, align, flags) : NULL;
 }
 
@@ -353,7 +356,8 @@ int mm_add_region(void *start, size_t size)
 	p = (s + sizeof(void *) - 1) & ~(uintptr_t)(sizeof(void *) - 1);
 	if (first)
 		p += mm_state_bytes();
-	if (p >= end)
+	/* p < s: the start rounded up, or the state after it, wrapped past the top. */
+	if (p < s || p >= end)
 		return -MM_EINVAL;
 	/* Upper bounds of the rows and pages the heap will have. */
 	nr_fl = rows_for(end - p);
@@ -361,7 +365,8 @@ int mm_add_region(void *start, size_t size)
 	heap = p + nr_fl * RUN_SL_COUNT * sizeof(struct run *) + nr_fl +
 	       nr_pages * sizeof(struct slab *);
 	heap = (heap + RUN_GRAIN - 1) & ~(uintptr_t)(RUN_GRAIN - 1);
-	if (heap >= end || end - heap < 2 * PAGE_SIZE + RUN_MIN)
+	/* heap < p: the free lists and the pool table wrapped past the top. */
+	if (heap < p || heap >= end || end - heap < 2 * PAGE_SIZE + RUN_MIN)
 		return -MM_EINVAL;
 
 	mm_lock();
@@ -629,6 +634,8 @@ static size_t largest_free(const struct mm_region *r)
 	return ((size_t)(RUN_SL_COUNT + sl) << (fl - 1)) * RUN_GRAIN;
 }
 
+/* The largest order get_free_pages() is sure to get: a run of twice the block
+ * and 2 * RUN_MIN holds one aligned block (alloc_in()'s second search). */
 int mm_largest_free_order(void)
 {
 	const struct mm_region *r;
@@ -637,7 +644,7 @@ int mm_largest_free_order(void)
 	mm_lock();
 	for_each_region(r)
 		for (order = MAX_ORDER; order > largest; order--)
-			if (largest_free(r) >= (PAGE_SIZE << order) * 2 + RUN_GRAIN + RUN_MIN) {
+			if (largest_free(r) >= (PAGE_SIZE << order) * 2 + 2 * RUN_MIN) {
 				largest = order;
 				break;
 			}

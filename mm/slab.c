@@ -119,6 +119,19 @@ static void init_object(struct kmem_cache *s, void *obj)
 #define REV16(x) REV4(x), REV4((x) + 4), REV4((x) + 8), REV4((x) + 12)
 const uint8_t mm_bit_order[64] = { REV16(0), REV16(16), REV16(32), REV16(48) };
 
+/* lowest_bit() without a count-trailing-zeros instruction: the bit whose
+ * power of two, times MM_DE_BRUIJN, has its top 6 (or 5) bits at each index. */
+const uint8_t mm_ctz_table[64] = {
+#if __SIZEOF_LONG__ == 8
+	0,  1,	48, 2,	57, 49, 28, 3,	61, 58, 50, 42, 38, 29, 17, 4,	62, 55, 59, 36, 53, 51,
+	43, 22, 45, 39, 33, 30, 24, 18, 12, 5,	63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21,
+	44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9,	13, 8,	7,  6,
+#else
+	0,  1,	28, 2,	29, 14, 24, 3, 30, 22, 20, 15, 25, 17, 4,  8,
+	31, 27, 13, 23, 21, 19, 16, 7, 26, 12, 18, 6,  11, 5,  10, 9,
+#endif
+};
+
 static void quarantine(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab *slab,
 		       const char *why);
 
@@ -854,7 +867,7 @@ static __attribute__((noinline)) void *kmem_cache_alloc_slow(struct kmem_cache *
 	void *obj;
 
 	if (slab_refill(s, cpu)) {
-		obj = slab_alloc_fast(s, cpu);
+		obj = slab_alloc_fast(s, cpu, s->object_size);
 	} else {
 		shared_lock();
 		obj = slab_alloc_slow(s, cpu, gfp, s->object_size, caller);
@@ -872,7 +885,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	void *obj;
 
 	if (likely(slab_alloc_ready(s, cpu))) {
-		obj = slab_alloc_fast(s, cpu);
+		obj = slab_alloc_fast(s, cpu, s->object_size);
 		cpu_unlock(cpu);
 		if (unlikely(gfp & __GFP_ZERO))
 			mm_memset(obj, 0, s->object_size);

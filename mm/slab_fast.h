@@ -65,13 +65,14 @@ static inline bool slab_alloc_ready(struct kmem_cache *s, unsigned int cpu)
 	return cache_cpu(s, cpu)->bits != 0;
 }
 
-/* slab_alloc_fast - an object of @s, when slab_alloc_ready(). Unlocked. */
-static inline void *slab_alloc_fast(struct kmem_cache *s, unsigned int cpu)
+/* slab_alloc_fast - an object of @s for @size bytes (only valgrind's block
+ * needs the size), when slab_alloc_ready(). Under cpu_lock(@cpu). */
+static inline void *slab_alloc_fast(struct kmem_cache *s, unsigned int cpu, size_t size)
 {
 	struct kmem_cache_cpu *c = cache_cpu(s, cpu);
 	void *obj = reservation_pop(s, c, &c->bits);
 
-	vg_alloc(obj, s->size, false);
+	vg_alloc(obj, size, false);
 	return obj;
 }
 

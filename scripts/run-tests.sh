@@ -71,6 +71,8 @@ host_unit() {
 stage unit-host host_unit OUT=build/tests/unit
 stage unit-host-no-page-alloc-asan-ubsan host_unit OUT=build/tests/unit-no-page-alloc-san \
 	MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0 SANITIZE="$SAN"
+stage unit-host-no-page-alloc-debug host_unit OUT=build/tests/unit-no-page-alloc-debug \
+	MM_CONFIG="-DCONFIG_MM_PAGE_ALLOC=0 -DCONFIG_MM_DEBUG=1"
 # Several CPUs: per-CPU caches and cross-CPU frees (test_smp.c churns on four).
 stage unit-host-smp host_unit OUT=build/tests/unit-smp MM_CONFIG=-DCONFIG_MM_NR_CPUS=4
 # The churn of test_smp.c under ThreadSanitizer, with four CPUs and with one.
@@ -94,28 +96,31 @@ stage libc-host tests/libc/run.sh
 stage libc-boards tests/libc/boards.sh
 # The bench images' instruction counter: straight-line code counts exactly on both boards.
 stage calibration tests/bench/calibration.sh
+# boot BOARD [OUT MM_CONFIG]: build the demo image (the default options, or
+# MM_CONFIG into OUT) and run the boot tests on it.
 boot() {
-	make --no-print-directory -j2 ARCH="$1" all >"$log_dir/build-$1.log" 2>&1 || {
-		tail -30 "$log_dir/build-$1.log"
-		echo "FAIL $1: make ARCH=$1 all"
+	local out=${2:-build/$1} config=("${@:3}")
+
+	make --no-print-directory -j2 ARCH="$1" O="$out" "${config[@]}" all \
+		>"$log_dir/build-${out##*/}.log" 2>&1 || {
+		tail -30 "$log_dir/build-${out##*/}.log"
+		echo "FAIL $1: make ARCH=$1 ${config[*]} all"
 		echo "0 passed, 1 failed, 0 skipped"
 		return 1
 	}
-	tests/boot/run.sh "$1" "build/$1/bareslab.elf"
+	tests/boot/run.sh "$1" "$out/bareslab.elf"
 }
 for board in host $(boards); do
 	stage "boot-$board" boot "$board"
 done
+# Static mode as the README runs it: no page allocator, no debug layer.
+for board in host $(boards); do
+	stage "boot-$board-static" boot "$board" "build/$board-static" MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0
+done
 # The boards that run on several CPUs (board-smp-max): the image of make SMP=N
 # (4, or fewer if the board has fewer) booted once on N CPUs, its own cases.
 boot_smp() {
-	make --no-print-directory -j2 ARCH="$1" SMP="$2" all >"$log_dir/build-$1-smp$2.log" 2>&1 || {
-		tail -30 "$log_dir/build-$1-smp$2.log"
-		echo "FAIL $1: make ARCH=$1 SMP=$2 all"
-		echo "0 passed, 1 failed, 0 skipped"
-		return 1
-	}
-	SMP=$2 tests/boot/run.sh "$1" "build/$1-smp$2/bareslab.elf"
+	SMP=$2 boot "$1" "build/$1-smp$2" SMP="$2"
 }
 for board in $(boards); do
 	board_load "$board" || continue

@@ -9,9 +9,16 @@
  * plus this file; it exports the malloc family and nothing else. This file
  * gives them what a hosted port must:
  *
- * - a lock: every allocator call runs under one pthread mutex. fork() takes
- *   it (and the grow lock) first and releases both in parent and child, so
- *   a child never inherits a heap some other thread was half-way through;
+ * - threads: the library is built with CONFIG_MM_NR_CPUS = NR_SLOTS
+ *   (arch/host/preload.mk says why 32), and each thread allocates and frees
+ *   through a slot of its own, bareslab's "CPU": mm_port_cpu_id() (below,
+ *   "slots"). A call takes its slot's spinlock, and the slot's mutex first
+ *   when threads share the slot; the pthread mutex of mm_port_lock() is the
+ *   shared lock, for lists, pools and regions;
+ * - fork: the grow lock, then mm_freeze() (every slot's lock, then the
+ *   mutex) before fork(), mm_thaw() in parent and child, so that a child
+ *   never inherits a heap some other thread was half-way through; the child
+ *   forgets the slots of the threads it does not have;
  * - memory: none until the first allocation fails (so every process shows
  *   one failure in meminfo). Then mm_libc_port_grow() maps a region and adds
  *   it, 32 MiB first, each next one twice the last, up to 1 GiB
@@ -32,13 +39,15 @@
  *                              descriptors|pages   descriptors|pages    header|bytes
  *
  * Nothing here may call malloc while the program is allocating: no stdio, no
- * dlsym. Output goes through write(2), numbers are formatted by hand. The
- * hooks leave errno as they found it, since a successful malloc() must not
- * change it.
+ * dlsym, no thread-local variable that is not initial-exec (a dynamic TLS
+ * block may be allocated on first use). Output goes through write(2),
+ * numbers are formatted by hand. The hooks leave errno as they found it,
+ * since a successful malloc() must not change it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +72,9 @@
 
 _Static_assert(REGION_FIRST >= 4 * REGION_ALIGN, "a region holds several largest blocks");
 
+/* The shared lock (mm_port_lock()): taken inside a slot's spinlock, or alone. */
 static pthread_mutex_t mm_mutex = PTHREAD_MUTEX_INITIALIZER;
-/* Serializes growing the heap; taken before mm_mutex, never inside it. */
+/* Serializes growing the heap; taken before every allocator lock, never inside one. */
 static pthread_mutex_t grow_mutex = PTHREAD_MUTEX_INITIALIZER;
 static size_t next_region_size = REGION_FIRST;
 
@@ -214,6 +224,192 @@ void mm_port_bug(const char *file, int line)
 	abort();
 }
 
+/* ---- threads: slots ------------------------------------------------------------------------ */
+
+/*
+ * Each thread allocates and frees through a slot, bareslab's "CPU"
+ * (mm_port_cpu_id()): its part of every cache (a reservation of free objects
+ * and an active pool per size class) behind its own spinlock.
+ *
+ *   slot_users[]   1  2  1  0  0  ...  0      threads counted in each slot
+ *   thread_slot    SLOT_TAKEN | 1             each thread's own (initial-exec TLS)
+ *
+ * - A thread takes a slot at its first malloc or free (slot_take()): the
+ *   lowest one nobody uses, claimed with a compare-and-swap. When every
+ *   slot is in use, it shares the one with the fewest users (the lowest of
+ *   those), so that the threads spread evenly. The counts only guide these
+ *   choices: sharing a slot, even by a thread no count knows of, is always
+ *   correct, since the slot's spinlock keeps its users apart.
+ * - Sharers take the slot's mutex around their calls, in the hooks where a
+ *   CPU would mask its interrupts (mm_port_irq_save(), mm_port_irq_restore():
+ *   on a CPU, what keeps the other contexts of that CPU out): a thread that
+ *   finds its slot held sleeps, instead of spinning for as long as the holder
+ *   may stay preempted. A thread alone in its slot takes no mutex.
+ * - At thread exit (slot_exit(), exit_key's destructor), the last user of a
+ *   slot drains it (mm_cpu_drain(): its reservations and active pools go
+ *   back to everyone), then leaves it free. A thread that allocates or frees
+ *   later in its exit (in a destructor of a later key, or in glibc's own
+ *   clean-up) still uses the slot, uncounted: what it leaves there, the
+ *   slot's next user has.
+ * - A child of fork() has only the forking thread: every other slot in use
+ *   is drained and free again, and every slot's mutex new (slots_after_fork()).
+ *
+ * What this relies on in glibc (2.34 and later, where nptl is in libc.so.6):
+ * pthread_key_create() takes a key from a static table, without malloc.
+ * pthread_setspecific() of a key below 32 (PTHREAD_KEY_2NDLEVEL_SIZE) writes
+ * into the thread's descriptor; a higher key's first value in a thread is
+ * stored in a block it callocs, so a higher key is given back and not used:
+ * threads then keep their slots to the end, and share once all are taken.
+ * A key's destructor runs at a thread's end (pthread_exit() or return from
+ * its start routine, not exit()) only when the thread set a value: threads
+ * that never allocated cost nothing. Destructors run in key order, in up to
+ * 4 rounds while they set new values; then __libc_thread_freeres() frees
+ * libc's per-thread buffers.
+ */
+#define NR_SLOTS CONFIG_MM_NR_CPUS
+#define KEYS_IN_DESCRIPTOR 32
+
+/* thread_slot: the slot's number and these flags; 0 before the first call. */
+#define SLOT_MASK 0xffffu
+#define SLOT_TAKEN 0x10000u /* the thread has a slot */
+#define SLOT_LEFT 0x20000u /* and no longer counts in it: it is exiting */
+
+_Static_assert(NR_SLOTS >= 1 && NR_SLOTS - 1 <= SLOT_MASK, "a slot's number fits in SLOT_MASK");
+
+static unsigned int slot_users[NR_SLOTS];
+static pthread_mutex_t slot_mutex[NR_SLOTS]; /* for sharers; zeroes: PTHREAD_MUTEX_INITIALIZER */
+static __thread unsigned int thread_slot __attribute__((tls_model("initial-exec")));
+static __thread unsigned int thread_masked __attribute__((tls_model("initial-exec")));
+static pthread_key_t exit_key;
+static bool exit_key_set; /* exit_key exists and may be used: before any thread starts */
+
+/* A slot for a new thread, counted. */
+static unsigned int slot_take(void)
+{
+	unsigned int slot, best = 0, least = UINT_MAX;
+
+	for (slot = 0; slot < NR_SLOTS; slot++) {
+		unsigned int n = __atomic_load_n(&slot_users[slot], __ATOMIC_RELAXED);
+
+		if (n == 0 && __atomic_compare_exchange_n(&slot_users[slot], &n, 1, false,
+							  __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return slot;
+		if (n < least) { /* n: what the failed exchange saw */
+			least = n;
+			best = slot;
+		}
+	}
+	__atomic_fetch_add(&slot_users[best], 1, __ATOMIC_RELAXED);
+	return best;
+}
+
+/* The thread's first malloc or free: a slot, and a value for exit_key so
+ * that slot_exit() runs when the thread ends. */
+static __attribute__((noinline)) unsigned int slot_first_use(void)
+{
+	unsigned int slot = slot_take();
+
+	thread_slot = SLOT_TAKEN | slot;
+	if (exit_key_set)
+		pthread_setspecific(exit_key, &thread_slot);
+	return slot;
+}
+
+/* Called at the start of every allocation and free: one thread-local load. */
+unsigned int mm_port_cpu_id(void)
+{
+	unsigned int v = thread_slot;
+
+	if (__builtin_expect(v != 0, 1))
+		return v & SLOT_MASK;
+	return slot_first_use();
+}
+
+/*
+ * Around every call that takes a slot's spinlock, in the thread that takes
+ * it; nested while the outer one holds (mm_freeze() takes every slot's
+ * spinlock, each inside a call of its own). The outermost call takes the
+ * mutex of the thread's slot when others use the slot too, and says so in
+ * what it returns, so that the matching restore gives the same mutex back.
+ */
+unsigned long mm_port_irq_save(void)
+{
+	unsigned int slot;
+
+	if (thread_masked++)
+		return 0;
+	slot = mm_port_cpu_id();
+	if (__builtin_expect(__atomic_load_n(&slot_users[slot], __ATOMIC_RELAXED) <= 1, 1))
+		return 0;
+	pthread_mutex_lock(&slot_mutex[slot]);
+	return slot + 1;
+}
+
+void mm_port_irq_restore(unsigned long flags)
+{
+	thread_masked--;
+	if (flags)
+		pthread_mutex_unlock(&slot_mutex[flags - 1]);
+}
+
+/* exit_key's destructor: the thread ends. The last user of its slot drains
+ * it before leaving it free; should another thread take a share in the
+ * meantime, the drain cost it its reservations, nothing more. */
+static void slot_exit(void *unused)
+{
+	unsigned int v = thread_slot, slot = v & SLOT_MASK;
+	unsigned int n;
+
+	(void)unused;
+	if (!(v & SLOT_TAKEN) || (v & SLOT_LEFT))
+		return;
+	thread_slot = v | SLOT_LEFT;
+	n = __atomic_load_n(&slot_users[slot], __ATOMIC_RELAXED);
+	while (n) {
+		if (n == 1)
+			mm_cpu_drain(slot);
+		if (__atomic_compare_exchange_n(&slot_users[slot], &n, n - 1, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return;
+	}
+}
+
+/* In a child of fork(), with the allocator thawed: only this thread is left.
+ * Every slot's count and mutex are set right before any drain, which may
+ * take this thread's own slot's mutex (mm_port_irq_save()). */
+static void slots_after_fork(void)
+{
+	unsigned int v = thread_slot, mine = NR_SLOTS, slot;
+	bool gone[NR_SLOTS];
+
+	if ((v & SLOT_TAKEN) && !(v & SLOT_LEFT))
+		mine = v & SLOT_MASK;
+	for (slot = 0; slot < NR_SLOTS; slot++) {
+		gone[slot] = slot != mine && slot_users[slot];
+		slot_users[slot] = slot == mine;
+		/* Maybe held by a thread the child does not have: make it anew, as
+		 * glibc's own malloc does with its arenas' locks in a child. */
+		pthread_mutex_init(&slot_mutex[slot], NULL);
+	}
+	for (slot = 0; slot < NR_SLOTS; slot++)
+		if (gone[slot])
+			mm_cpu_drain(slot);
+}
+
+/* From the constructor, before any thread but the main one exists. */
+static void slots_init(void)
+{
+	if (pthread_key_create(&exit_key, slot_exit) != 0)
+		return;
+	if (exit_key >= KEYS_IN_DESCRIPTOR) {
+		pthread_key_delete(exit_key);
+		return;
+	}
+	exit_key_set = true;
+	if (thread_slot) /* the main thread allocated before this constructor */
+		pthread_setspecific(exit_key, &thread_slot);
+}
+
 /* ---- memory: the hooks of mm/libc/mm_libc.h ----------------------------------------------- */
 
 /* Anonymous memory of @size bytes aligned to @align (a power of two, at
@@ -296,16 +492,24 @@ void mm_libc_port_unmap(void *p, size_t size)
 
 /* ---- process life: fork and exit ------------------------------------------------------------ */
 
+/* Before fork(): nobody may be half-way through the heap, or growing it. */
 static void before_fork(void)
 {
 	pthread_mutex_lock(&grow_mutex);
-	pthread_mutex_lock(&mm_mutex);
+	mm_freeze();
 }
 
-static void after_fork(void)
+static void after_fork_parent(void)
 {
-	pthread_mutex_unlock(&mm_mutex);
+	mm_thaw();
 	pthread_mutex_unlock(&grow_mutex);
+}
+
+static void after_fork_child(void)
+{
+	mm_thaw();
+	pthread_mutex_unlock(&grow_mutex);
+	slots_after_fork();
 }
 
 static bool stats_wanted(void)
@@ -338,7 +542,8 @@ static bool same_file(int fd, const struct stat *st)
  * take the locks last, after anything that allocates in its own handler. */
 __attribute__((constructor)) static void preload_init(void)
 {
-	pthread_atfork(before_fork, after_fork, after_fork);
+	slots_init();
+	pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 	if (stats_wanted() && fstat(STDERR_FILENO, &stats_file) == 0)
 		stats_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, STATS_FD_MIN);
 }

@@ -2,11 +2,18 @@
 /*
  * tests/bench/alloc_bareslab.c - kmalloc() and kfree() of libmm.a, on one
  * region mapped by the host. The region starts on a boundary of the largest
- * buddy block, so that where the host happens to map it changes nothing.
+ * block get_free_pages() hands out (PAGE_SIZE << MAX_ORDER: the largest buddy
+ * block with the page allocator), so that where the host happens to map it
+ * changes nothing. Built once per bareslab build, with its options.
  *
+ * The port: a build with CONFIG_MM_LOCKING (bareslab-smp) takes a pthread
+ * mutex for the lock the CPUs share, and each thread of threads.c is a CPU of
+ * its own (its index modulo CONFIG_MM_NR_CPUS, in thread-local storage: the
+ * main thread is CPU 0). The single-threaded builds never call these hooks.
  * A benchmark must never misuse the allocator: a report or a broken
  * invariant ends the program with a message.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +54,29 @@ void bench_free(void *p)
 const char *bench_alloc_origin(void)
 {
 	return "libmm.a";
+}
+
+static pthread_mutex_t bench_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread unsigned int bench_cpu;
+
+void bench_thread_start(unsigned int index)
+{
+	bench_cpu = index % CONFIG_MM_NR_CPUS;
+}
+
+void mm_port_lock(void)
+{
+	pthread_mutex_lock(&bench_lock);
+}
+
+void mm_port_unlock(void)
+{
+	pthread_mutex_unlock(&bench_lock);
+}
+
+unsigned int mm_port_cpu_id(void)
+{
+	return bench_cpu;
 }
 
 void mm_port_report(const struct mm_report *r)

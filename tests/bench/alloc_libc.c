@@ -40,3 +40,8 @@ const char *bench_alloc_origin(void)
 	slash = strrchr(info.dli_fname, '/');
 	return slash ? slash + 1 : info.dli_fname;
 }
+
+void bench_thread_start(unsigned int index)
+{
+	(void)index;
+}

@@ -29,3 +29,8 @@ const char *bench_alloc_origin(void)
 {
 	return "none (replay overhead)";
 }
+
+void bench_thread_start(unsigned int index)
+{
+	(void)index;
+}

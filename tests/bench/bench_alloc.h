@@ -29,4 +29,13 @@ void bench_free(void *p);
 /* Where the allocator's code comes from, e.g. "libjemalloc.so.2" or "libmm.a". */
 const char *bench_alloc_origin(void);
 
+/**
+ * bench_thread_start - what each thread of tests/bench/threads.c calls first.
+ * @index: the thread's number, from 0.
+ *
+ * A bareslab build for several CPUs takes it as the thread's CPU
+ * (mm_port_cpu_id(), modulo CONFIG_MM_NR_CPUS); the others ignore it.
+ */
+void bench_thread_start(unsigned int index);
+
 #endif /* BENCH_ALLOC_H */

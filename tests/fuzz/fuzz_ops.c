@@ -14,6 +14,13 @@
  * BARESLAB_FUZZ_DEBUG (letters r, p, u for SLAB_RED_ZONE, SLAB_POISON,
  * SLAB_STORE_USER; "none" for none; default "rpu").
  *
+ * The fuzzer builds in both modes of <mm/config.h>. Without the page
+ * allocator (-DCONFIG_MM_PAGE_ALLOC=0) the build takes one region unless
+ * CONFIG_MM_MAX_REGIONS says more: heap_small alone, a small board's heap,
+ * which runs dry often. What differs between the modes (where freed memory
+ * is, what a free of it reports, what is impossible, the alignment of large
+ * blocks) is in the helpers of "the two modes" below.
+ *
  * An input, byte by byte (bytes past its end read as 0):
  *
  *   +---------+----+-----------+----+-----------+-----
@@ -45,9 +52,10 @@
  *   of the input: mm_validate() reports exactly the planted corruptions,
  *   every live block holds its pattern, no two overlap, cache counts agree.
  * At the end of an input everything is freed, the caches destroyed and
- * mm_shrink() run: the page allocator must hold as many free pages as after
- * set-up, the statistics no live byte, and mm_validate() find nothing. So a
- * leak is charged to the input that made it. Any mismatch prints the last
+ * mm_shrink() run: the heap must hold as many free bytes as after set-up, in
+ * as many free runs (static mode) and with as large a free block, the
+ * statistics no live byte, and mm_validate() find nothing. So a leak is
+ * charged to the input that made it. Any mismatch prints the last
  * operations and abort()s, and libFuzzer saves the input.
  *
  * Misuse stays inside what the allocator promises to survive: writes past an
@@ -94,9 +102,9 @@ static unsigned char heap_small[SMALL_HEAP_SIZE + SMALL_HEAP_SKEW]
 /* Not the allocator's: freeing it is a foreign free. */
 static unsigned char foreign_static[64];
 
-/* Largest pool order of a kmalloc class or of kmem_cache's own descriptors
- * (slab.c picks orders above 3 only when an object does not fit in 8 pages). */
-#define SMALL_POOL_ORDER 3
+/* Largest pool order of a kmalloc class or of kmem_cache's own descriptors:
+ * small_pool_order_init() below. */
+static unsigned int small_pool_order;
 
 /* ---- the model ------------------------------------------------------------------ */
 
@@ -160,7 +168,7 @@ static struct poisoned poisoned[MAX_POISONED];
 static unsigned int nr_poisoned;
 
 static unsigned long model_fail; /* mm_fail_nth() countdown, as the model sees it */
-static size_t baseline_free_pages; /* after set-up */
+static struct mm_stats baseline; /* after set-up */
 static slab_flags_t debug_flags;
 static unsigned int validate_every = 4;
 static bool trace_ops;
@@ -490,6 +498,119 @@ static void ctor3(void *obj)
 
 static void (*const ctors[NR_UCACHES])(void *) = { ctor0, ctor1, ctor2, ctor3 };
 
+/* ---- the two modes: page allocator or runs ------------------------------------------ */
+
+#if CONFIG_MM_PAGE_ALLOC
+/* Whether @p, freed and in no pool now, lies in free memory (in no block). */
+static bool in_free_memory(const void *p)
+{
+	struct page *pg = virt_to_page(p);
+
+	if (!pg)
+		return false;
+	pg = compound_head(pg);
+	return pg->state == PG_free || pg->state == PG_none;
+}
+
+/* The region's metadata, where no block is: its page descriptors. */
+static uintptr_t meta_end(const struct mm_region *r)
+{
+	return r->base;
+}
+
+/* Where the region's blocks are: its pages. */
+static uintptr_t blocks_start(const struct mm_region *r)
+{
+	return r->base;
+}
+
+static uintptr_t blocks_end(const struct mm_region *r)
+{
+	return r->end;
+}
+
+/* More than what kmalloc() can ever hand out: more than 2^MAX_ORDER pages. */
+static bool kmalloc_impossible(size_t size)
+{
+	return size > (PAGE_SIZE << MAX_ORDER);
+}
+
+/* Reports a kfree() of free memory may make besides FOREIGN_FREE and DOUBLE_FREE. */
+#define KFREE_FREE_MEMORY_KINDS 0u
+
+/* The pool order that may be needed: arenas hand out pools of up to 8 pages. */
+static void small_pool_order_init(void)
+{
+	small_pool_order = 3;
+}
+#else
+/*
+ * Whether @p, freed and in no pool now, lies in free memory: its header (the
+ * grain before it) in a free run. A walk of the runs: the model may. Memory
+ * of a freed block that a new run holds is reused; a free would read the new
+ * block's bytes.
+ */
+static bool in_free_memory(const void *p)
+{
+	const struct mm_region *r = addr_to_region((uintptr_t)p);
+	uintptr_t hdr = (uintptr_t)p - RUN_GRAIN, a;
+	const struct run *run;
+
+	if (!r || hdr < r->heap_start)
+		return false;
+	for (a = r->heap_start; a < r->heap_end; a += run_size(run)) {
+		run = (const struct run *)a;
+		if (hdr < a + run_size(run))
+			return (run->size & RUN_FREE) != 0;
+	}
+	return false;
+}
+
+/* The region's metadata: the state (first region), free lists, pool table. */
+static uintptr_t meta_end(const struct mm_region *r)
+{
+	return r->heap_start;
+}
+
+/* Where the region's blocks are: the runs. */
+static uintptr_t blocks_start(const struct mm_region *r)
+{
+	return r->heap_start;
+}
+
+static uintptr_t blocks_end(const struct mm_region *r)
+{
+	return r->heap_end;
+}
+
+/* A large kmalloc() is a run: only what no region could hold is impossible. */
+static bool kmalloc_impossible(size_t size)
+{
+	return size > LARGE_MAX;
+}
+
+/* A free of free memory reads whatever header is before it: an old one marked
+ * free (DOUBLE_FREE), or bytes that do not check (INTERIOR_FREE). */
+#define KFREE_FREE_MEMORY_KINDS KIND(MM_REPORT_INTERIOR_FREE)
+
+/* The largest pool order of the caches set up (debug layouts make bigger objects). */
+static void small_pool_order_init(void)
+{
+	unsigned int i;
+
+	small_pool_order = mm_state->boot.order;
+	for (i = 0; i < NR_KMALLOC_CLASSES; i++)
+		if (mm_state->kmalloc[i].order > small_pool_order)
+			small_pool_order = mm_state->kmalloc[i].order;
+}
+#endif
+
+/* The alignment of a kmalloc() block above the classes: a page, or a run's. */
+static size_t large_align(void)
+{
+	return IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? PAGE_SIZE : MM_MIN_ALIGN;
+}
+
 /* ---- model helpers ---------------------------------------------------------------- */
 
 static bool cache_has(const struct kmem_cache *s, slab_flags_t flag)
@@ -594,14 +715,9 @@ static int exact_order(size_t size)
 	return order;
 }
 
-static bool kmalloc_impossible(size_t size)
-{
-	return size > (PAGE_SIZE << MAX_ORDER);
-}
-
 static int kmalloc_order(size_t size)
 {
-	return size <= KMALLOC_MAX_CACHE_SIZE ? SMALL_POOL_ORDER : exact_order(size);
+	return size <= KMALLOC_MAX_CACHE_SIZE ? (int)small_pool_order : exact_order(size);
 }
 
 /* Alignment the API promises for a block. */
@@ -609,9 +725,12 @@ static size_t promised_align(const struct block *b)
 {
 	switch (b->kind) {
 	case BK_KMALLOC:
+		if (b->size > KMALLOC_MAX_CACHE_SIZE)
+			return large_align();
 		if (b->size > PAGE_SIZE)
 			return PAGE_SIZE;
-		if ((b->size & (b->size - 1)) == 0 && b->size > MM_MIN_ALIGN)
+		if ((b->size & (b->size - 1)) == 0 && b->size > MM_MIN_ALIGN &&
+		    b->size <= KMALLOC_ALIGNED_MAX)
 			return b->size;
 		return MM_MIN_ALIGN;
 	case BK_CACHE:
@@ -724,12 +843,11 @@ enum stale {
 
 static enum stale stale_state(const struct freed *f)
 {
-	struct page *pg = f->addr ? virt_to_page(f->addr) : NULL;
 	struct kmem_cache *s = f->cache;
 	unsigned int idx;
 	bool exact;
 
-	if (!pg || find_live(f->addr) >= 0)
+	if (!f->addr || !addr_to_region((uintptr_t)f->addr) || find_live(f->addr) >= 0)
 		return STALE_REUSED;
 	if (virt_to_slab(f->addr)) {
 		if (!s || virt_to_slab(f->addr)->cache != s)
@@ -740,10 +858,7 @@ static enum stale stale_state(const struct freed *f)
 		return idx < slab_carved(s, virt_to_slab(f->addr)) ? STALE_FREE_OBJECT
 								   : STALE_UNCARVED;
 	}
-	pg = compound_head(pg);
-	if (pg->state == PG_free || pg->state == PG_none)
-		return STALE_FREE_PAGES;
-	return STALE_REUSED;
+	return in_free_memory(f->addr) ? STALE_FREE_PAGES : STALE_REUSED;
 }
 
 /*
@@ -757,7 +872,8 @@ static unsigned int stale_free_kinds(const struct freed *f)
 	case STALE_FREE_PAGES:
 		if (f->kind == BK_PAGES || f->kind == BK_EXACT)
 			return KIND(MM_REPORT_BAD_PAGES) | KIND(MM_REPORT_DOUBLE_FREE);
-		return KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE);
+		return KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE) |
+		       KFREE_FREE_MEMORY_KINDS;
 	case STALE_UNCARVED:
 		/* Its pool went back and came again: it was not handed out since. */
 		return KIND(MM_REPORT_FOREIGN_FREE);
@@ -1000,6 +1116,15 @@ static const size_t edge_sizes[] = { 1,	   7,	 8,    9,    15,   16,	  17,	31,
 				     255,  256,	 257,  1023, 1024, 1025,  2048, 4095,
 				     4096, 4097, 8191, 8192, 8193, 12288, 65536 };
 
+/* A size in the upper classes: 1025 up with the page allocator's big classes,
+ * the upper half of the classes when they end lower (static mode). */
+static size_t mid_size(unsigned int v)
+{
+	if (KMALLOC_MAX_CACHE_SIZE > 2048)
+		return 1025 + v % (KMALLOC_MAX_CACHE_SIZE - 1024);
+	return KMALLOC_MAX_CACHE_SIZE / 2 + 1 + v % (KMALLOC_MAX_CACHE_SIZE / 2);
+}
+
 /* A kmalloc size: mostly small, some large, a few impossible. */
 static size_t pick_size(struct reader *rd)
 {
@@ -1010,7 +1135,7 @@ static size_t pick_size(struct reader *rd)
 	if (sel < 176)
 		return 129 + v % 896;
 	if (sel < 196)
-		return 1025 + v % (KMALLOC_MAX_CACHE_SIZE - 1024);
+		return mid_size(v);
 	if (sel < 224)
 		return edge_sizes[v % ARRAY_SIZE(edge_sizes)];
 	if (sel < 240)
@@ -1220,7 +1345,7 @@ static void do_cache_create(struct reader *rd)
 	      ctor ? ", ctor" : "");
 	ucaches[slot].size = size; /* the constructor reads it */
 	ucaches[slot].ctor = ctor;
-	e = before_alloc(!invalid, SMALL_POOL_ORDER, invalid);
+	e = before_alloc(!invalid, (int)small_pool_order, invalid);
 	s = kmem_cache_create(ucache_names[slot], size, align, sflags, ctor ? ctors[slot] : NULL);
 	if (!after_alloc(&e, s, "kmem_cache_create"))
 		return;
@@ -1427,9 +1552,9 @@ static void do_foreign_free(struct reader *rd)
 {
 	unsigned int how = get8(rd), v = get16(rd);
 	unsigned char here[16];
+	unsigned int kinds = KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE);
 	struct mm_region *r;
 	unsigned char *p;
-	struct page *pg;
 	int slot;
 
 	switch (how % 6) {
@@ -1440,17 +1565,20 @@ static void do_foreign_free(struct reader *rd)
 		p = foreign_static + v % sizeof(foreign_static);
 		break;
 	case 2:
-		/* Inside a region, among the page descriptors. */
+		/* Inside a region, among its metadata (page descriptors, or free lists). */
 		r = &mm_regions[v % mm_nr_regions];
-		p = (unsigned char *)r->start + (v >> 4) % (r->base - r->start);
+		if (meta_end(r) <= r->start)
+			return;
+		p = (unsigned char *)r->start + (v >> 4) % (meta_end(r) - r->start);
 		break;
 	case 3:
-		/* Inside a region, in a free page. */
+		/* Inside a region, in free memory (a free page, or a free run outside pools). */
 		r = &mm_regions[v % mm_nr_regions];
-		p = (unsigned char *)r->base + ((size_t)(v >> 1) << 8) % (r->end - r->base);
-		pg = compound_head(virt_to_page(p));
-		if (pg->state != PG_free && pg->state != PG_none)
+		p = (unsigned char *)blocks_start(r) +
+		    ((size_t)(v >> 1) << 8) % (blocks_end(r) - blocks_start(r));
+		if (virt_to_slab(p) || !in_free_memory(p))
 			return;
+		kinds |= KFREE_FREE_MEMORY_KINDS;
 		break;
 	case 4:
 		p = (unsigned char *)(uintptr_t)(0x1000 + v * 8);
@@ -1463,7 +1591,7 @@ static void do_foreign_free(struct reader *rd)
 	trace("foreign free %p, way %u", (void *)p, (how >> 3) % 3);
 	switch ((how >> 3) % 3) {
 	case 0:
-		expect_report(KIND(MM_REPORT_FOREIGN_FREE) | KIND(MM_REPORT_DOUBLE_FREE), p);
+		expect_report(kinds, p);
 		kfree(p);
 		break;
 	case 1:
@@ -1891,7 +2019,6 @@ static void teardown(void)
 {
 	struct mm_stats st;
 	unsigned int slot;
-	size_t nr;
 	int problems;
 
 	trace("teardown");
@@ -1911,11 +2038,17 @@ static void teardown(void)
 	nr_poisoned = 0;
 	memset(dead_handles, 0, sizeof(dead_handles));
 	dead_next = 0;
-	nr = mm_nr_free_pages();
-	if (nr != baseline_free_pages)
-		fail("after freeing everything %zu pages are free, %zu after set-up: %ld leaked",
-		     nr, baseline_free_pages, (long)baseline_free_pages - (long)nr);
 	mm_get_stats(&st);
+	if (st.free_bytes != baseline.free_bytes)
+		fail("after freeing everything %zu bytes are free, %zu after set-up: %ld leaked",
+		     st.free_bytes, baseline.free_bytes,
+		     (long)baseline.free_bytes - (long)st.free_bytes);
+	if (st.nr_free_runs != baseline.nr_free_runs ||
+	    st.largest_free_bytes != baseline.largest_free_bytes)
+		fail("after freeing everything: %zu free runs, largest free block %zu bytes; "
+		     "%zu and %zu after set-up: not coalesced",
+		     st.nr_free_runs, st.largest_free_bytes, baseline.nr_free_runs,
+		     baseline.largest_free_bytes);
 	if (st.live_bytes || st.nr_pools || st.nr_large || st.used_bytes)
 		fail("after freeing everything: %zu live bytes, %zu pools, %zu large blocks, "
 		     "%zu bytes used",
@@ -1956,7 +2089,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		validate_every = (unsigned int)atoi(env);
 	trace_ops = getenv("BARESLAB_FUZZ_TRACE") != NULL;
 	if (mm_add_region(heap_small + SMALL_HEAP_SKEW, SMALL_HEAP_SIZE) ||
-	    mm_add_region(heap_main, MAIN_HEAP_SIZE)) {
+	    (CONFIG_MM_MAX_REGIONS > 1 && mm_add_region(heap_main, MAIN_HEAP_SIZE))) {
 		fprintf(stderr, "fuzz_ops: mm_add_region failed\n");
 		abort();
 	}
@@ -1964,12 +2097,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_ops: mm_debug_enable(%#x) failed\n", debug_flags);
 		abort();
 	}
-	baseline_free_pages = mm_nr_free_pages();
+	mm_get_stats(&baseline);
+	small_pool_order_init();
 	pattern_init();
 	op_table_init();
 	fprintf(stderr,
-		"fuzz_ops: heap of %zu free pages, debug flags %#x, validate every %u ops\n",
-		baseline_free_pages, debug_flags, validate_every);
+		"fuzz_ops: %s, %u region(s), %zu free bytes, debug flags %#x, validate every %u "
+		"ops\n",
+		IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? "page allocator" : "static (runs)",
+		mm_nr_regions, baseline.free_bytes, debug_flags, validate_every);
 	return 0;
 }
 

@@ -47,9 +47,12 @@ write() {
 }
 
 # kmalloc FLAGS SEL V_LO V_HI: SEL < 128 means 1 + V % 128 bytes, 128..175
-# 129 + V % 896, 176..195 1025 + V % 7168, 196..223 the V-th edge size,
-# 224..239 8193 + 4V % 256 KiB, 240..245 zero, 246..251 256 KiB + 64V,
-# 252..253 4 MiB (+1), 254.. impossible. FLAGS bit 1: __GFP_ZERO.
+# 129 + V % 896, 176..195 the upper classes (1025 + V % 7168; without the
+# page allocator the upper half of its classes), 196..223 the V-th edge size,
+# 224..239 just above the largest class + 4V % 256 KiB, 240..245 zero,
+# 246..251 256 KiB + 64V, 252..253 4 MiB (+1), 254.. impossible. FLAGS bit 1:
+# __GFP_ZERO. The same inputs run in both modes (tests/fuzz/run.sh): the
+# sizes then fall in different classes or runs.
 
 # Plain kmalloc traffic: small, edge and large sizes, resizes, frees.
 input=(1 2 3 4)
@@ -104,8 +107,8 @@ op interior_free 1 9 0 1 0
 op interior_free 2 3 0 2 0   # through krealloc
 op foreign_free 0 0 0 0      # a stack address, kfree
 op foreign_free 1 3 0 0      # static data
-op foreign_free 0x12 7 0 0   # page descriptors, free_pages
-op foreign_free 3 0x40 1 0   # a free page
+op foreign_free 0x12 7 0 0   # region metadata (page descriptors, or free lists), free_pages
+op foreign_free 3 0x40 1 0   # free memory (a free page, or a free run)
 op foreign_free 4 0 0 0      # an address outside memory
 op red_zone 0 3 0 0          # 4 bytes past a block
 op red_zone 3 5 1 0          # before another

@@ -385,8 +385,9 @@ static void report(const struct cr_board_test *t, enum outcome outcome, const ch
 static void run_one(const struct cr_board_test *t)
 {
 	static char why[160];
+	const struct criterion_test_extra_data *suite = suite_of(t);
 
-	if (t->data.disabled) {
+	if (t->data.disabled || (suite && suite->disabled)) {
 		report(t, SKIPPED, "disabled in this build (.disabled)");
 	} else if (t->data.signal || t->data.exit_code) {
 		snprintf(why, sizeof(why), "expects the test to die (%s %d): no fork on a board",

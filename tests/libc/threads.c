@@ -3,7 +3,8 @@
  * tests/libc/threads.c - a threaded stress test of whatever malloc the
  * program runs with: meant for bareslab under LD_PRELOAD.
  *
- *   threads [THREADS [OPS [SEED]]]      defaults: 4 threads, 1000000 ops each
+ *   threads [THREADS [OPS [SEED [FORKS]]]]   defaults: 4 threads, 1000000 ops each,
+ *                                            no fork
  *
  * Each thread keeps SLOTS blocks and, OPS times, does one of: malloc, free,
  * calloc, realloc, an aligned allocation, or a hand-off. A hand-off puts one
@@ -18,6 +19,13 @@
  * enough to see two blocks overlap. Sizes: mostly small, some up to 256 KiB,
  * and one in five thousand a block of 4 to 8 MiB (mapped by bareslab's port).
  *
+ * With FORKS, the main thread forks that many times while the others run,
+ * 10 ms apart. Each child runs two threads and its own main thread through
+ * the same operations (20,000 each), handing off to each other and freeing
+ * the blocks the parent's threads left in the mailbox, and exits with 0
+ * when every check passed (killed after 60 s: a lock inherited held). The
+ * parent fails on any other end of a child.
+ *
  * Exit status 0 and a summary line when every check passed; 1 and the first
  * bad block otherwise.
  */
@@ -30,7 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SLOTS 1024
 #define MAILBOX 256
@@ -50,6 +60,7 @@ struct parcel {
 
 static _Atomic(struct parcel *) mailbox[MAILBOX];
 static atomic_ulong nr_handoffs, nr_checked;
+static atomic_int nr_running; /* workers not done yet */
 static unsigned long nr_ops = 1000000;
 static atomic_int failed;
 
@@ -260,30 +271,88 @@ static void *worker(void *arg)
 	}
 	for (op = 0; op < SLOTS; op++)
 		release(&slots[op]);
+	atomic_fetch_sub(&nr_running, 1);
 	return NULL;
+}
+
+/* A child of fork(): this thread and two new ones run a short worker each,
+ * on the heap as the fork left it. Its exit status: 0 when all went well. */
+static int child(uint32_t seed)
+{
+	pthread_t threads[2];
+	int i;
+
+	alarm(60);
+	nr_ops = 20000;
+	for (i = 0; i < 2; i++)
+		if (pthread_create(&threads[i], NULL, worker,
+				   (void *)(uintptr_t)(seed * 2654435761u + i * 977 + 1)) != 0)
+			return 3;
+	worker((void *)(uintptr_t)(seed | 1));
+	for (i = 0; i < 2; i++)
+		pthread_join(threads[i], NULL);
+	return atomic_load(&failed) ? 1 : 0;
+}
+
+/* Fork @n times, 10 ms apart, while the workers run; return how many
+ * forks found them still running. */
+static unsigned long fork_children(unsigned long n, uint32_t seed)
+{
+	const struct timespec pause = { 0, 10 * 1000 * 1000 };
+	unsigned long i, busy = 0;
+
+	for (i = 0; i < n && !atomic_load(&failed); i++) {
+		int status;
+		bool running;
+		pid_t pid;
+
+		nanosleep(&pause, NULL);
+		running = atomic_load(&nr_running) > 0;
+		pid = fork();
+		if (pid == 0)
+			_exit(child(seed + (uint32_t)i * 7919));
+		if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+			fprintf(stderr, "FAIL: fork or waitpid\n");
+			atomic_fetch_add(&failed, 1);
+			break;
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "FAIL: child %lu: %s %d\n", i,
+				WIFEXITED(status) ? "exit status" : "killed by signal",
+				WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+			atomic_fetch_add(&failed, 1);
+			break;
+		}
+		busy += running && atomic_load(&nr_running) > 0;
+	}
+	return busy;
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long nr_threads = argc > 1 ? strtoul(argv[1], NULL, 0) : 4;
 	uint32_t seed = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 0) : (uint32_t)time(NULL);
+	unsigned long nr_forks = argc > 4 ? strtoul(argv[4], NULL, 0) : 0, forks_busy = 0;
 	pthread_t threads[MAX_THREADS];
 	unsigned long i;
 
 	if (argc > 2)
 		nr_ops = strtoul(argv[2], NULL, 0);
 	if (nr_threads < 1 || nr_threads > MAX_THREADS) {
-		fprintf(stderr, "usage: %s [THREADS (1-%d) [OPS [SEED]]]\n", argv[0], MAX_THREADS);
+		fprintf(stderr, "usage: %s [THREADS (1-%d) [OPS [SEED [FORKS]]]]\n", argv[0],
+			MAX_THREADS);
 		return 2;
 	}
 	printf("threads: %lu threads x %lu operations, seed %u\n", nr_threads, nr_ops, seed);
 	fflush(stdout);
+	atomic_store(&nr_running, (int)nr_threads);
 	for (i = 0; i < nr_threads; i++)
 		if (pthread_create(&threads[i], NULL, worker,
 				   (void *)(uintptr_t)(seed * 2654435761u + i * 977 + 1)) != 0) {
 			fprintf(stderr, "FAIL: pthread_create\n");
 			return 1;
 		}
+	forks_busy = fork_children(nr_forks, seed);
 	for (i = 0; i < nr_threads; i++)
 		pthread_join(threads[i], NULL);
 	for (i = 0; i < MAILBOX; i++) {
@@ -301,7 +370,11 @@ int main(int argc, char **argv)
 		printf("threads: FAIL (seed %u)\n", seed);
 		return 1;
 	}
-	printf("threads: ok: %lu cross-thread hand-offs, %lu blocks checked\n",
+	printf("threads: ok: %lu cross-thread hand-offs, %lu blocks checked",
 	       atomic_load(&nr_handoffs), atomic_load(&nr_checked));
+	if (nr_forks)
+		printf("; %lu children exited 0, %lu forked while the threads ran", nr_forks,
+		       forks_busy);
+	printf("\n");
 	return 0;
 }

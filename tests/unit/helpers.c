@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/unit/helpers.c - what the tests share beyond the port (port.c): a
- * heap to give the allocator, a wild write into its metadata. On the host
+ * heap to give the allocator, a wild write into its metadata, a seeded
+ * random source. On the host
  * under Criterion, and on the boards under tests/harness/.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <mm/page_alloc.h>
 #include "helpers.h"
@@ -35,4 +40,26 @@ void setup_heap(size_t size)
 void flip_free_bit(struct slab *slab, unsigned int i)
 {
 	slab->bitmap[i / BITS_PER_LONG] ^= 1ul << obj_bit(slab->cache, i % BITS_PER_LONG);
+}
+
+uint64_t test_rng = 1;
+
+void seed_rng(const char *test)
+{
+	const char *env = getenv("BARESLAB_SEED");
+	uint64_t seed =
+		env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+
+	/* Two 32-bit halves: newlib-nano's printf has no %llx. */
+	fprintf(stderr, "%s: seed 0x%08lx%08lx (replay with BARESLAB_SEED)\n", test,
+		(unsigned long)(seed >> 32), (unsigned long)(seed & 0xffffffffu));
+	test_rng = seed ? seed : 1;
+}
+
+uint64_t rnd(void)
+{
+	test_rng ^= test_rng >> 12;
+	test_rng ^= test_rng << 25;
+	test_rng ^= test_rng >> 27;
+	return test_rng * 0x2545f4914f6cdd1dull;
 }

@@ -8,6 +8,7 @@
 #define TESTS_HELPERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <mm/port.h>
 
 #define MAX_RECORDED_REPORTS 64
@@ -23,11 +24,6 @@ extern unsigned long nr_lock_calls, nr_unlock_calls;
 #define TEST_LOCK_COUNTED 0
 #else
 #define TEST_LOCK_COUNTED 1
-struct slab;
-
-/* Flip the free bit of object @i of pool @slab, as a wild write would. */
-void flip_free_bit(struct slab *slab, unsigned int i);
-
 #endif
 
 /* The CPU this thread says it is (mm_port_cpu_id()): 0 unless set. Host only. */
@@ -42,6 +38,16 @@ void *test_heap(size_t size);
 
 /* Add a fresh test_heap(@size) as the only region; asserts that it worked. */
 void setup_heap(size_t size);
+
+/*
+ * A seeded random source for the randomized tests. seed_rng() takes
+ * BARESLAB_SEED from the environment (host) or a fresh seed, and prints it
+ * with @test so that a failing run can be replayed; rnd() is xorshift64*.
+ * A test may also set test_rng itself for a fixed sequence.
+ */
+extern uint64_t test_rng;
+void seed_rng(const char *test);
+uint64_t rnd(void);
 
 struct slab;
 

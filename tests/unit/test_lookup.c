@@ -197,27 +197,6 @@ static void expect_one_report(unsigned int before, enum mm_report_kind kind, con
 
 /* ---- a seeded random source (BARESLAB_SEED replays a run) ------------------------------- */
 
-static uint64_t rng = 1;
-
-static void seed_rng(const char *test)
-{
-	const char *env = getenv("BARESLAB_SEED");
-	uint64_t seed =
-		env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-
-	fprintf(stderr, "lookup/%s: seed %#llx (replay with BARESLAB_SEED=%#llx)\n", test,
-		(unsigned long long)seed, (unsigned long long)seed);
-	rng = seed ? seed : 1;
-}
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dull;
-}
-
 static unsigned int rnd_below(unsigned int n)
 {
 	return (unsigned int)(rnd() % n);
@@ -631,7 +610,7 @@ Test(lookup, random_run_with_late_double_frees_hands_nothing_out_twice)
 	unsigned long op, nr_double = 0, nr_page_double = 0;
 	unsigned int i, k;
 
-	seed_rng("random_run_with_late_double_frees_hands_nothing_out_twice");
+	seed_rng("lookup/random_run_with_late_double_frees_hands_nothing_out_twice");
 	for (op = 0; op < OPS; op++) {
 		unsigned int r = rnd_below(100);
 
@@ -1223,7 +1202,7 @@ Test(lookup, every_kfree_of_every_class_takes_the_fast_path, .disabled = NOT_ONE
 	size_t size;
 	unsigned int classes = 0;
 
-	rng = 0x5eed;
+	test_rng = 0x5eed;
 	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
 		void *p = kmalloc(size, GFP_KERNEL);
 		struct kmem_cache *c = cache_of(p);
@@ -1245,7 +1224,7 @@ Test(lookup, every_kmem_cache_free_takes_the_fast_path, .disabled = NOT_ONE_LOCK
 	static const size_t aligns[] = { 0, 64, 256 };
 	unsigned int i, j;
 
-	rng = 0xcafe;
+	test_rng = 0xcafe;
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		for (j = 0; j < ARRAY_SIZE(aligns); j++) {
 			struct kmem_cache *s =
@@ -1270,7 +1249,7 @@ Test(lookup, a_free_to_a_cache_with_a_constructor_takes_the_slow_path,
 {
 	struct kmem_cache *s = kmem_cache_create("ctor", 32, 0, 0, construct);
 
-	rng = 0xbeef;
+	test_rng = 0xbeef;
 	free_every_way(s, 0, 2);
 	cr_assert_eq(nr_recorded_reports, 0);
 }

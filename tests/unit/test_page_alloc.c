@@ -169,27 +169,6 @@ static void check_heap(void)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static uint64_t rng;
-
-static void seed_rng(const char *test)
-{
-	const char *env = getenv("BARESLAB_SEED");
-	uint64_t seed =
-		env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-
-	fprintf(stderr, "page_alloc/%s: seed %#llx (replay with BARESLAB_SEED=%#llx)\n", test,
-		(unsigned long long)seed, (unsigned long long)seed);
-	rng = seed ? seed : 1;
-}
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dull;
-}
-
 /* An order from 0 to MAX_ORDER, each half as likely as the one below. */
 static unsigned int rnd_order(void)
 {
@@ -641,7 +620,7 @@ Test(page_alloc, free_in_any_order_coalesces_to_initial_state)
 	} * got;
 	size_t n = 0, i;
 
-	seed_rng("free_in_any_order_coalesces_to_initial_state");
+	seed_rng("page_alloc/free_in_any_order_coalesces_to_initial_state");
 	cr_assert_eq(mm_add_region(h + 5 * PAGE_SIZE + 3, (6 << 20) + 12345), 0);
 	get_state(&initial);
 	got = calloc(initial.nr_free, sizeof(*got));
@@ -785,7 +764,7 @@ Test(page_alloc, random_ops_match_model, .timeout = 120)
 	struct heap_state st;
 	unsigned long op;
 
-	seed_rng("random_ops_match_model");
+	seed_rng("page_alloc/random_ops_match_model");
 	setup_heap(8 << 20);
 	r = &mm_regions[0];
 	owned = calloc(r->nr_pages, 1);
@@ -873,7 +852,7 @@ Test(page_alloc, alloc_pages_exact_in_any_order_coalesces_to_initial_state)
 	} * got;
 	size_t n = 0, i;
 
-	seed_rng("alloc_pages_exact_in_any_order_coalesces_to_initial_state");
+	seed_rng("page_alloc/alloc_pages_exact_in_any_order_coalesces_to_initial_state");
 	setup_heap(8 << 20);
 	get_state(&initial);
 	got = calloc(initial.nr_free, sizeof(*got));

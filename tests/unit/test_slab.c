@@ -545,3 +545,24 @@ Test(slab, a_free_bit_for_a_live_object_quarantines_the_pool_for_good,
 	cr_assert_eq(slab_state(a), SLAB_QUARANTINED);
 	cr_assert_eq(mm_validate(), 0);
 }
+
+/* The lowest set bit by a multiply and a table (targets with no count-trailing-zeros
+ * instruction, rv64 without Zbb) agrees with the compiler's for every bit. */
+Test(slab, lowest_bit_by_table_agrees_with_ctz)
+{
+	unsigned long x = (unsigned long)0x9e3779b97f4a7c15ull; /* its low half on 32-bit */
+	unsigned int b, i;
+
+	for (b = 0; b < BITS_PER_LONG; b++) {
+		cr_assert_eq(lowest_bit_by_table(1ul << b), b);
+		cr_assert_eq(lowest_bit_by_table(~0ul << b), b);
+	}
+	for (i = 0; i < 10000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (x)
+			cr_assert_eq(lowest_bit_by_table(x), (unsigned int)__builtin_ctzl(x), "%lx",
+				     x);
+	}
+}

@@ -122,8 +122,8 @@ static void check_workload(const char *name, uint64_t ops, uint64_t peak, uint64
 	/* A first pass only counts, to size the id table of the second. */
 	cr_assert_eq(trace_generate(w, NULL, 0, scratch, &first), ops, "%s: op count", name);
 	nr_ids = first.nr_ids;
-	cr_assert_leq(nr_ids, trace_max_ids(w), "%s: %u ids, more than trace_max_ids()", name,
-		      (unsigned int)nr_ids);
+	cr_assert_leq(nr_ids, trace_max_ids(w), "%s: %lu ids, more than trace_max_ids()", name,
+		      (unsigned long)nr_ids);
 	live_size = calloc(nr_ids ? nr_ids : 1, sizeof(*live_size));
 	cr_assert_not_null(live_size);
 
