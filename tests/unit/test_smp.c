@@ -181,3 +181,46 @@ Test(smp, each_cpu_has_its_own_active_pool)
 	cr_assert_eq(mm_validate(), 0);
 	cr_assert_eq(nr_recorded_reports, 0);
 }
+
+/* mm_get_cpu_stats(): an allocation counts on the CPU that made it, a free on
+ * the CPU that did it, and over all CPUs they add up to what is handed out. */
+Test(smp, each_cpu_counts_its_own_allocations_and_frees)
+{
+	struct mm_cpu_stats before[NR_CPUS], after[NR_CPUS], st;
+	unsigned long allocs[NR_CPUS] = { 0 }, frees[NR_CPUS] = { 0 };
+	struct mm_cache_stats cs;
+	unsigned long sum = 0, active = 0;
+	unsigned int cpu, i;
+	void *p[8];
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		cr_assert(mm_get_cpu_stats(cpu, &before[cpu]));
+	cr_assert_not(mm_get_cpu_stats(NR_CPUS, &st), "no CPU %d", NR_CPUS);
+	/* Thread t is CPU t % NR_CPUS: with one CPU, every thread is CPU 0. */
+	for (i = 0; i < 8; i++)
+		p[i] = alloc_on_cpu(1);
+	allocs[1 % NR_CPUS] += 8;
+	for (i = 0; i < 8; i++)
+		free_on_cpu(i < 3 ? 1 : 2, p[i]);
+	frees[1 % NR_CPUS] += 3;
+	frees[2 % NR_CPUS] += 5;
+	p[0] = alloc_on_cpu(3);
+	allocs[3 % NR_CPUS] += 1;
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		cr_assert(mm_get_cpu_stats(cpu, &after[cpu]));
+		cr_assert_eq(after[cpu].nr_allocs - before[cpu].nr_allocs, allocs[cpu], "cpu %u",
+			     cpu);
+		cr_assert_eq(after[cpu].nr_frees - before[cpu].nr_frees, frees[cpu], "cpu %u", cpu);
+	}
+	cr_assert_geq(after[3 % NR_CPUS].active_pools, 1, "CPU 3 allocates from a pool");
+	cr_assert_geq(after[3 % NR_CPUS].reserved_objs, 1, "and holds the rest of a word");
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += after[cpu].nr_allocs - after[cpu].nr_frees;
+	for (i = 0; mm_get_cache_stats(i, &cs); i++)
+		active += cs.active_objs;
+	cr_assert_eq(sum, active, "allocations less frees on every CPU: %lu; handed out: %lu", sum,
+		     active);
+	free_on_cpu(0, p[0]);
+	cr_assert_eq(mm_validate(), 0);
+	cr_assert_eq(nr_recorded_reports, 0);
+}
