@@ -138,6 +138,34 @@ Test(smp, a_double_free_from_another_cpu_is_reported)
 	cr_assert_eq(mm_validate(), 0);
 }
 
+/* A foreign pointer, an interior pointer and a cache handle freed from any CPU:
+ * each reported once, and nothing the CPUs hold changes. */
+Test(smp, bad_frees_from_every_cpu_are_reported_once_and_change_nothing)
+{
+	static char not_heap[64];
+	struct mm_stats before, after;
+	unsigned int cpu, n = 0;
+	char *a = alloc_on_cpu(1);
+
+	cr_assert_not_null(a);
+	mm_get_stats(&before);
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		free_on_cpu(cpu, not_heap);
+		cr_assert_eq(nr_recorded_reports, ++n, "CPU %u: foreign free", cpu);
+		cr_assert_eq(recorded_reports[n - 1].kind, MM_REPORT_FOREIGN_FREE);
+		free_on_cpu(cpu, a + 8);
+		cr_assert_eq(nr_recorded_reports, ++n, "CPU %u: interior free", cpu);
+		cr_assert_eq(recorded_reports[n - 1].kind, MM_REPORT_INTERIOR_FREE);
+	}
+	mm_get_stats(&after);
+	cr_assert_eq(after.nr_frees, before.nr_frees, "a bad free freed something");
+	cr_assert_eq(after.live_bytes, before.live_bytes);
+	cr_assert_eq(mm_validate(), 0);
+	free_on_cpu(NR_CPUS - 1, a); /* the block itself is still live */
+	cr_assert_eq(nr_recorded_reports, n);
+	cr_assert_eq(mm_validate(), 0);
+}
+
 /* mm_cpu_drain() gives back what a CPU holds: its pool goes to the lists and
  * the other CPUs allocate from it. */
 Test(smp, drain_gives_a_cpus_pool_back)
