@@ -2,7 +2,7 @@
 #
 # bareslab - top-level Makefile.
 #
-#   make [ARCH=<board>|host] [O=dir] [V=1] [CROSS_COMPILE=prefix]
+#   make [ARCH=<board>|host] [SMP=N] [O=dir] [V=1] [CROSS_COMPILE=prefix]
 #   make help     lists every target
 #
 # Each folder lists its objects Kbuild-style in its own Makefile fragment
@@ -16,17 +16,32 @@ ifeq ($(filter $(ARCH),$(BOARDS) host),)
 $(error ARCH=$(ARCH) is not a board; choose one of $(BOARDS) host)
 endif
 
-ifeq ($(origin O),command line)
-OUT := $(O)
-else
-OUT := build/$(ARCH)
-endif
-
 include scripts/verbose.mk
 
 # The board: CROSS_COMPILE default, arch-cflags, arch-ldflags, arch-y, and the
 # board-* facts the scripts read (scripts/info.mk).
 include arch/$(ARCH)/Makefile
+
+# SMP=N: the firmware on N CPUs of a board that has them (board-smp-max of its
+# Makefile): the allocator with per-CPU caches (CONFIG_MM_NR_CPUS=N), and the
+# board, the firmware and scripts/run.sh (QEMU -smp N) with N CPUs too. Unset
+# or 1: one CPU, the build as it has always been.
+SMP ?= 1
+ifeq ($(filter-out 1,$(SMP)),)
+smp-cflags :=
+else
+ifeq ($(shell test "$(SMP)" -ge 2 -a "$(SMP)" -le "$(or $(board-smp-max),1)" 2>/dev/null && echo ok),)
+$(error SMP=$(SMP): ARCH=$(ARCH) runs on $(if $(filter-out 1,$(or $(board-smp-max),1)),1 to \
+	$(board-smp-max) CPUs,one CPU only))
+endif
+smp-cflags := -DCONFIG_MM_NR_CPUS=$(SMP)
+endif
+
+ifeq ($(origin O),command line)
+OUT := $(O)
+else
+OUT := build/$(ARCH)$(if $(smp-cflags),-smp$(SMP))
+endif
 
 CC := $(CROSS_COMPILE)gcc
 AR := $(CROSS_COMPILE)ar
@@ -44,10 +59,12 @@ FREESTANDING := -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
 # no cache debugs unless asked. `make lib MM_CONFIG=` builds the plain library.
 MM_CONFIG ?= -DCONFIG_MM_DEBUG=1
 
-MM_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -Imm/include -Imm $(MM_CONFIG)
+MM_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -Imm/include -Imm $(MM_CONFIG) \
+	$(smp-cflags)
 KERNEL_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -I. -Ikernel -Imm/include \
-	$(MM_CONFIG)
-ARCH_CFLAGS := $(COMMON_CFLAGS) $(arch-cflags) $(arch-local-cflags) -I. -Iarch/$(ARCH) -Imm/include
+	$(MM_CONFIG) $(smp-cflags)
+ARCH_CFLAGS := $(COMMON_CFLAGS) $(arch-cflags) $(arch-local-cflags) -I. -Iarch/$(ARCH) -Imm/include \
+	$(smp-cflags)
 
 include mm/Makefile
 include kernel/Makefile
@@ -57,7 +74,7 @@ include kernel/Makefile
 # picolibc's specs; nothing on host).
 include mm/libc/Makefile
 LIBC_CFLAGS := $(COMMON_CFLAGS) -fno-builtin $(arch-cflags) $(arch-libc-cflags) -Imm/include \
-	-Imm/libc $(MM_CONFIG)
+	-Imm/libc $(MM_CONFIG) $(smp-cflags)
 LIBC_OBJS := $(addprefix $(OUT)/mm/libc/,$(libc-y))
 LIBMM_LIBC := $(OUT)/libmm_libc.a
 
@@ -67,8 +84,8 @@ ARCH_OBJS := $(addprefix $(OUT)/arch/$(ARCH)/,$(arch-y))
 
 # Every object depends on a stamp named after the options, so that a change
 # of MM_CONFIG, EXTRA_CFLAGS or the toolchain rebuilds what it affects.
-CONFIG_STAMP := $(OUT)/.config-$(shell echo '$(MM_CONFIG) $(EXTRA_CFLAGS) $(CROSS_COMPILE)' | \
-	md5sum | cut -c1-12)
+CONFIG_STAMP := $(OUT)/.config-$(shell echo '$(MM_CONFIG) $(smp-cflags) $(EXTRA_CFLAGS) \
+	$(CROSS_COMPILE)' | md5sum | cut -c1-12)
 
 $(CONFIG_STAMP):
 	@mkdir -p $(OUT)
@@ -136,13 +153,13 @@ $(OUT)/libc-demo/kernel/%.o: kernel/%.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(COMMON_CFLAGS) $(arch-cflags) $(arch-libc-cflags) -I. -Ikernel -Imm/include \
-		-Imm/libc $(MM_CONFIG) -c $< -o $@
+		-Imm/libc $(MM_CONFIG) $(smp-cflags) -c $< -o $@
 
 $(OUT)/libc-demo/arch/%.o: arch/$(ARCH)/%.c $(CONFIG_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(COMMON_CFLAGS) $(arch-cflags) $(arch-libc-cflags) -I. -Imm/include \
-		$(MM_CONFIG) -c $< -o $@
+		$(MM_CONFIG) $(smp-cflags) -c $< -o $@
 
 $(LIBC_IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBC_DEMO_OBJS) $(LIBMM_LIBC) $(LIBMM) $(arch-ldscript)
 	@$(if $(Q),echo "  LD      $@")
@@ -167,7 +184,8 @@ unit-host-only-why.port_threads.c := a mutex and a CPU number per thread; a boar
 	own lock (arch/common/lock.c)
 UNIT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -ffunction-sections \
 	-fdata-sections -MMD -MP $(EXTRA_CFLAGS) $(arch-cflags) $(arch-libc-cflags) \
-	-Itests/harness -I. -Imm/include -Imm -Ikernel -Itests/unit -I$(UNIT_OUT) $(MM_CONFIG)
+	-Itests/harness -I. -Imm/include -Imm -Ikernel -Itests/unit -I$(UNIT_OUT) $(MM_CONFIG) \
+	$(smp-cflags)
 UNIT_TEST_OBJS := $(patsubst tests/unit/%.c,$(UNIT_OUT)/tests/%.o,$(filter-out \
 	$(addprefix tests/unit/,$(unit-host-only)),$(wildcard tests/unit/*.c))) \
 	$(UNIT_OUT)/tests/bench/trace.o $(UNIT_OUT)/runner.o
@@ -226,8 +244,9 @@ $(IMAGE): $(ARCH_OBJS) $(KERNEL_OBJS) $(LIBMM) $(arch-ldscript)
 
 # Boot the demo with the serial console on this terminal; fails unless it exits 0.
 run: deps
-	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) $(if $(filter command line,$(origin O)),O=$(O)) all
-	$(Q)scripts/run.sh $(ARCH) $(IMAGE)
+	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) SMP=$(SMP) \
+		$(if $(filter command line,$(origin O)),O=$(O)) all
+	$(Q)SMP=$(SMP) scripts/run.sh $(ARCH) $(IMAGE)
 
 # Every test: the unit tests on the host and on every board (several allocator builds),
 # checks of the tree, fuzzing, the C library glue, the console tests (scripts/run-tests.sh).
@@ -265,6 +284,7 @@ help:
 	@echo
 	@echo 'Variables:'
 	@echo '  ARCH=board            $(BOARDS) (QEMU; arch/boards.mk) or host (default $(firstword $(BOARDS)))'
+	@echo '  SMP=N                 N CPUs (riscv: up to 8; build/$$(ARCH)-smpN), per-CPU caches'
 	@echo '  O=dir                 build directory (default build/$$(ARCH))'
 	@echo '  CROSS_COMPILE=prefix  toolchain prefix (default per board)'
 	@echo '  V=1                   show full commands'

@@ -37,6 +37,37 @@ int arch_console_getc(void);
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
 
+/*
+ * CPUs. A board built with SMP=N (board-smp-max in its Makefile) runs the
+ * firmware on N CPUs: CPU 0 boots and runs kernel_main(), the others wait for
+ * work from arch_on_each_cpu(). Every other build has one CPU (the
+ * functions of arch/common/one_cpu.c).
+ */
+
+/* CPUs running the firmware: 1, or those of the N built for that came up. */
+unsigned int arch_nr_cpus(void);
+
+/* The caller's CPU, 0 to arch_nr_cpus() - 1. Nothing moves a caller to another
+ * CPU on these boards, so it holds for good. */
+unsigned int arch_cpu_id(void);
+
+/*
+ * Run @fn(@arg) on every CPU at once, the caller's included; return when every
+ * one of those calls has returned (what they wrote is then visible to the
+ * caller). From CPU 0 only, not from an interrupt handler, not nested.
+ */
+void arch_on_each_cpu(void (*fn)(void *arg), void *arg);
+
+/*
+ * A periodic interrupt on the calling CPU, to test interrupt handlers that
+ * allocate: @fn runs in interrupt context about every @period_us microseconds,
+ * except while arch_irq_save() masks it, until arch_timer_stop() (from the
+ * same CPU). One at a time. Return: false, and nothing runs, when the board
+ * has no timer interrupt (host).
+ */
+bool arch_timer_start(unsigned int period_us, void (*fn)(void));
+void arch_timer_stop(void);
+
 /* What the board's C library needs before its first call, in images linked
  * with one (make libc-image, the unit-test image): nothing for newlib, a
  * thread pointer for picolibc's errno. Calling it again changes nothing.

@@ -2,8 +2,8 @@
 /*
  * kernel/commands.c - the shell's commands: one table, one line per command,
  * and the handlers of help and exit. The allocator's handlers are in
- * kernel/mm_commands.c, stress.c and selftest.c. A handler prints its own
- * errors and returns 0 on success.
+ * kernel/mm_commands.c, stress.c, churn.c and selftest.c. A handler prints its
+ * own errors and returns 0 on success.
  */
 #include "debug_commands.h"
 #include "lib.h"
@@ -29,7 +29,13 @@ const struct shell_command shell_commands[] = {
 	{ "kfree", "<addr>", 1, 1, cmd_kfree, "free a block that kmalloc above returned" },
 	{ "cache", "<op> <name> [...]", 2, 4, cmd_cache, "create/alloc/free/destroy a cache" },
 	{ "shrink", "", 0, 0, cmd_shrink, "give every empty pool back to the page allocator" },
-	{ "stress", "<ops> [seed]", 1, 2, cmd_stress, "random kmalloc/kfree workload, checked" },
+	{ "stress", "<ops> [seed]", 1, 2, cmd_stress,
+	  "random kmalloc/kfree workload, checked, on every CPU" },
+	{ "irqstress", "<ops> [seed]", 1, 2, cmd_irqstress,
+	  "stress while a timer interrupt allocates and frees too" },
+	{ "churn", "<steps> [seed]", 1, 2, cmd_churn,
+	  "kmalloc/kfree on every CPU, instructions counted per call" },
+	{ "cpus", "", 0, 0, cmd_cpus, "each CPU's allocations, frees and reserved objects" },
 	{ "selftest", "", 0, 0, cmd_selftest, "check the firmware: its RAM, report hook, heap" },
 	{ "validate", "", 0, 0, cmd_validate, "check every region, pool and free list" },
 	{ "leaks", "", 0, 0, cmd_leaks, "live objects by allocation site, biggest first" },

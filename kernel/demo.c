@@ -102,7 +102,7 @@ void demo_run(void)
 		printk("demo: the heap is small: 1/%u of each kind's objects\n", div);
 	for (k = 0, i = 0; k < NR_KINDS; i += demo_kinds[k++].nr) {
 		first[k] = i;
-		nr[k] = demo_kinds[k].nr / div ? demo_kinds[k].nr / div : 1;
+		nr[k] = (demo_kinds[k].nr / div) ? demo_kinds[k].nr / div : 1;
 		want += nr[k];
 		if (nr[k] > steps)
 			steps = nr[k];

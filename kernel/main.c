@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * kernel/main.c - the demo firmware's boot path: console, banner, RAM handed
- * to the allocator, the demo's objects, then the console shell until someone
- * types exit.
+ * kernel/main.c - the demo firmware's boot path: console, the CPUs, banner,
+ * RAM handed to the allocator, the demo's objects, then the console shell
+ * until someone types exit. With several CPUs (make SMP=N) only CPU 0 comes
+ * here; the others wait for on_each_cpu() (kernel/cpu.h).
  */
 #include <arch/arch.h>
 #include <mm/config.h>
 #include <mm/page_alloc.h>
 
+#include "cpu.h"
 #include "demo.h"
 #include "printk.h"
 #include "selftest.h"
@@ -61,6 +63,34 @@ static void add_ram_regions(void)
 	boot_ram_bytes = total; /* for the selftest command */
 }
 
+/* The instruction counter of the bare-metal boards; the host has none (arch/arch.h). */
+extern void arch_cycles_init(struct arch_cycles_info *info) __attribute__((weak));
+extern unsigned long arch_cycles(void) __attribute__((weak));
+
+static struct cpu_ops board_cpus = {
+	.nr_cpus = arch_nr_cpus,
+	.cpu_id = arch_cpu_id,
+	.irq_save = arch_irq_save,
+	.irq_restore = arch_irq_restore,
+	.on_each_cpu = arch_on_each_cpu,
+	.timer_start = arch_timer_start,
+	.timer_stop = arch_timer_stop,
+};
+
+/* Tell the commands about the board's CPUs (kernel/cpu.h), its counter included. */
+static void cpus_init(void)
+{
+	struct arch_cycles_info info;
+
+	if (arch_cycles_init && arch_cycles) {
+		arch_cycles_init(&info);
+		board_cpus.cycles = arch_cycles;
+		board_cpus.cycles_mask = info.mask;
+		board_cpus.cycles_name = info.name;
+	}
+	cpu_register(&board_cpus);
+}
+
 /* The build's allocator options that change what the console shows. */
 static void print_config(void)
 {
@@ -73,6 +103,7 @@ static void print_config(void)
 void kernel_main(void)
 {
 	console_register(arch_console_putc); /* printk() goes to the board's UART */
+	cpus_init(); /* how many, interrupts, on_each_cpu(), timer, counter */
 	printk("bareslab " BARESLAB_VERSION " on %s\n", arch_board_name()); /* banner */
 	print_config(); /* page allocator or static region, debug layer, CPUs */
 	add_ram_regions(); /* the allocator: every RAM region (a small board: 64 KiB) */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * kernel/mm_commands.c - the allocator on the console: its /proc-style
- * figures, kmalloc and kfree by hand, caches made, filled, emptied and
+ * figures and each CPU's, kmalloc and kfree by hand, caches made, filled, emptied and
  * destroyed by hand, and shrink.
  *
  * Each command checks every argument before it touches the heap, so a
@@ -18,6 +18,7 @@
 #include <mm/slab.h>
 #include <mm/stats.h>
 
+#include "cpu.h"
 #include "lib.h"
 #include "mm_commands.h"
 #include "printk.h"
@@ -89,6 +90,37 @@ int cmd_heapmap(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	mm_print_heapmap(&console_printer);
+	return 0;
+}
+
+/* One line of `cpus`: @name is the CPU's number, or "all". */
+static void print_cpu(const char *name, const struct mm_cpu_stats *st)
+{
+	printk("%5s %12lu %12lu %9lu %6u\n", name, st->nr_allocs, st->nr_frees, st->reserved_objs,
+	       st->active_pools);
+}
+
+int cmd_cpus(int argc, char **argv)
+{
+	struct mm_cpu_stats st, all = { 0 };
+	unsigned int cpu, n = nr_cpus();
+	char name[12];
+
+	(void)argc;
+	(void)argv;
+	printk("cpus: %u CPU%s; objects of the caches (kmalloc classes included)\n", n,
+	       n == 1 ? "" : "s");
+	printk("%5s %12s %12s %9s %6s\n", "cpu", "allocations", "frees", "reserved", "pools");
+	for (cpu = 0; cpu < n && mm_get_cpu_stats(cpu, &st); cpu++) {
+		ksnprintf(name, sizeof(name), "%u", cpu);
+		print_cpu(name, &st);
+		all.nr_allocs += st.nr_allocs;
+		all.nr_frees += st.nr_frees;
+		all.reserved_objs += st.reserved_objs;
+		all.active_pools += st.active_pools;
+	}
+	if (n > 1)
+		print_cpu("all", &all);
 	return 0;
 }
 

@@ -31,5 +31,6 @@ int cmd_kmalloc(int argc, char **argv);
 int cmd_kfree(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
 int cmd_shrink(int argc, char **argv);
+int cmd_cpus(int argc, char **argv);
 
 #endif /* KERNEL_MM_COMMANDS_H */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu.h"
 #include "printk.h"
 
 /* Flags of one conversion specification. */
@@ -453,6 +454,38 @@ void console_puts(const char *s)
 		console_putc(*s++);
 }
 
+/* The CPU holding console_lock(), plus 1 (0: none); how deep; its interrupt state. */
+static unsigned int console_owner;
+static unsigned int console_depth;
+static unsigned long console_flags;
+
+void console_lock(void)
+{
+	unsigned long flags = cpu_irq_save();
+	unsigned int me = cpu_id() + 1, none = 0;
+
+	/* Only this CPU can have made it me, and with interrupts masked since. */
+	if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) == me) {
+		console_depth++;
+		return; /* masked already: the outer level restores */
+	}
+	while (!__atomic_compare_exchange_n(&console_owner, &none, me, true, __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED))
+		none = 0;
+	console_depth = 1;
+	console_flags = flags;
+}
+
+void console_unlock(void)
+{
+	unsigned long flags = console_flags;
+
+	if (--console_depth)
+		return;
+	__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
+	cpu_irq_restore(flags);
+}
+
 static void console_sink(void *ctx, char c)
 {
 	(void)ctx;
@@ -461,7 +494,12 @@ static void console_sink(void *ctx, char c)
 
 int vprintk(const char *fmt, va_list ap)
 {
-	return kvformat(console_sink, NULL, fmt, ap);
+	int n;
+
+	console_lock();
+	n = kvformat(console_sink, NULL, fmt, ap);
+	console_unlock();
+	return n;
 }
 
 int printk(const char *fmt, ...)

@@ -70,11 +70,23 @@ void console_putc(char c);
 void console_puts(const char *s);
 
 /**
+ * console_lock - keep the console to this CPU, its interrupts masked, until
+ * console_unlock(): what it prints in between comes out in one piece, with no
+ * other CPU's output inside. Nests on one CPU. Spins while another CPU holds
+ * it, so it must not be held across a call that waits for another CPU (an
+ * allocator call: a misuse report prints with the allocator's lock held).
+ */
+void console_lock(void);
+void console_unlock(void);
+
+/**
  * vprintk - format to the console, with "\n" sent as "\r\n".
  * @fmt: the format.
  * @ap: its arguments.
  *
- * Context: any; unbuffered and unlocked: output from two contexts interleaves.
+ * Context: any; unbuffered, under console_lock(): the output of one call is
+ * not interleaved with another CPU's (an interrupt handler on the same CPU
+ * waits for it too). console_putc() and console_puts() take no lock.
  * Return: the number of bytes formatted (before the "\r" are added).
  */
 int vprintk(const char *fmt, va_list ap);

@@ -24,6 +24,7 @@ void report_misuse(const struct mm_report *r)
 	nr_seen++;
 	if (muted)
 		return;
+	console_lock(); /* the block in one piece, whichever CPUs report at once */
 	printk(REPORT_RULE "\n");
 	printk("BUG %s: %s\n", report_subject(r), mm_report_kind_name(r->kind));
 	if (r->detail)
@@ -46,6 +47,7 @@ void report_misuse(const struct mm_report *r)
 	else
 		printk("Caller:    none (found by mm_validate())\n");
 	printk(REPORT_RULE "\n");
+	console_unlock();
 }
 
 void report_mute(bool mute)

@@ -27,6 +27,9 @@
  *              |  '- free pages
  *              '- page descriptors and free bits (metadata at the start of the region)
  *
+ * mm_get_cpu_stats() reads one CPU's part of every cache (cpu[i]) alone: its
+ * nr_taken less what it holds is its allocations, nr_frees the frees done on it.
+ *
  * Context: every call takes every lock (mm_lock_all()) for as long as it reads.
  */
 #include <mm/stats.h>
@@ -295,6 +298,30 @@ void mm_get_stats(struct mm_stats *st)
 		st->nr_reports += mm_nr_reports[i];
 	}
 	mm_unlock_all();
+}
+
+bool mm_get_cpu_stats(unsigned int cpu, struct mm_cpu_stats *st)
+{
+	const struct kmem_cache_cpu *c;
+	struct kmem_cache *s;
+	unsigned long held;
+
+	if (cpu >= NR_CPUS)
+		return false;
+	mm_memset(st, 0, sizeof(*st));
+	mm_lock_all();
+	if (slab_is_up) {
+		for_each_cache(s) {
+			c = cache_cpu(s, cpu);
+			held = count_bits(c->bits | c->held);
+			st->nr_allocs += c->nr_taken - held;
+			st->nr_frees += c->nr_frees;
+			st->reserved_objs += held;
+			st->active_pools += c->slab != NULL;
+		}
+	}
+	mm_unlock_all();
+	return true;
 }
 
 void mm_reset_peak(void)

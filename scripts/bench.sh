@@ -27,6 +27,9 @@
 #   6. code size and static RAM (.data + .bss) of libmm.a at -Os for
 #      Cortex-M3 and rv64, beside the malloc objects of newlib (libc.a,
 #      libc_nano.a) and picolibc;
+#   6a. on rv64 with 1, 2 and 4 harts at once: minstret per kmalloc and kfree
+#      per hart on a threaded churn, one free in four handed to another hart
+#      (tests/bench/harts.sh);
 #   7. the goals tables, one per mode (static region, page allocator) and
 #      one for threads: each goal beside the figure measured, met or missed
 #      and by how much, and the figures the issues ask only to report;
@@ -564,6 +567,32 @@ if [ ${#TARGET_BOARDS[@]} -gt 0 ]; then
 fi
 
 phase "heap needed on target"
+
+# ---- several harts (rv64) ----------------------------------------------------------
+
+# tests/bench/harts.sh: the churn of kernel/churn.c on the rv64 board at 1, 2
+# and 4 harts at once, one free in four on another hart, minstret per call.
+HART_ROWS=()
+declare -A HART_CALL=()  # per call, by "HARTS SMP"
+if command -v riscv64-unknown-elf-gcc >/dev/null && command -v qemu-system-riscv64 >/dev/null; then
+    say "== several harts (rv64, threaded churn, minstret)"
+    if STEPS=$([ "$QUICK" = 1 ] && echo 5000 || echo 20000) tests/bench/harts.sh "$OUT/harts" \
+        >"$OUT/logs/harts.log" 2>&1; then
+        while read -r _ kv; do
+            declare -A h=()
+            for x in $kv; do h[${x%%=*}]=${x#*=}; done
+            HART_CALL[${h[n]} ${h[smp]}]=${h[call]}
+            HART_ROWS+=("| ${h[n]} | \`SMP=${h[smp]}\` | ${h[kmalloc]} | ${h[kfree]} | ${h[call]} | ${h[left_out]} |")
+            unset h
+        done < <(grep '^harts ' "$OUT/logs/harts.log")
+    else
+        note "several harts skipped: tests/bench/harts.sh failed (see $OUT/logs/harts.log)"
+    fi
+else
+    note "several harts skipped: riscv64-unknown-elf-gcc or qemu-system-riscv64 missing"
+fi
+
+phase "several harts"
 
 # ---- code size ---------------------------------------------------------------------
 
@@ -1137,6 +1166,31 @@ ELAPSED=$(($(date +%s) - START))
             say "| board | build | workload | peak live bytes | heap needed | ratio | plain search | tries |"
             say "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"
             for r in "${heap_rows[@]}"; do say "$r"; done
+            say
+        fi
+    fi
+    if [ ${#HART_ROWS[@]} -gt 0 ]; then
+        say "## Several harts (rv64)"
+        say
+        say "tests/bench/harts.sh: the demo firmware built with \`make ARCH=riscv SMP=N MM_CONFIG=\` (per-CPU"
+        say "caches from N = 2 on), its \`churn\` command under QEMU virt \`-icount shift=0\`: every hart at once"
+        say "keeps 256 kmalloc blocks of 48, 96, 192 or 320 bytes and each step frees one and allocates one,"
+        say "with its own seed; one free in four is handed to another hart, which frees it. minstret is read"
+        say "around every kmalloc and kfree (less an empty pair of reads); the figures are per call, averaged"
+        say "over the harts. *Left out*: calls another hart's turn ran inside (QEMU runs the harts in turns"
+        say "under -icount). The \`SMP=4\` image on 1 hart shows the per-CPU caches' own cost."
+        say
+        say "| harts | build | per kmalloc | per kfree | per call | left out |"
+        say "| ---: | --- | ---: | ---: | ---: | ---: |"
+        for r in "${HART_ROWS[@]}"; do say "$r"; done
+        say
+        one=${HART_CALL[1 1]:-}
+        four=${HART_CALL[4 4]:-}
+        same=${HART_CALL[1 4]:-}
+        if [ -n "$one" ] && [ -n "$four" ]; then
+            say "Goal (issue 13): at 4 harts within 1.2x of the 1-hart figure: $(awk -v a="$four" -v b="$one" -v c="$same" 'BEGIN {
+                r = a / b; printf "%.2fx of the one-CPU build (%s)", r, r <= 1.2 ? "met" : "missed"
+                if (c != "") { r = a / c; printf "; %.2fx of the SMP=4 image on 1 hart (%s)", r, r <= 1.2 ? "met" : "missed" } }')."
             say
         fi
     fi

@@ -6,7 +6,8 @@
 #   board_load ARCH        set board_cross, board_bits, board_qemu,
 #                          board_packages, board_banner, board_regions,
 #                          board_timeout, board_libc, board_cflags,
-#                          board_libc_cflags, board_ldscript
+#                          board_libc_cflags, board_ldscript, board_smp_max
+#                          (the most CPUs it runs on: make SMP=N)
 #
 # Both need only make, so they work before any compiler is installed.
 board_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

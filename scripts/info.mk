@@ -22,7 +22,10 @@ include arch/$(ARCH)/Makefile
 # Every fact a board's Makefile gives, by the name the scripts use.
 board-facts := cross:CROSS_COMPILE bits:board-bits qemu:board-qemu packages:board-packages \
 	banner:board-banner regions:board-regions timeout:board-timeout libc:board-libc \
-	cflags:arch-cflags libc_cflags:arch-libc-cflags ldscript:arch-ldscript
+	cflags:arch-cflags libc_cflags:arch-libc-cflags ldscript:arch-ldscript smp_max:board-smp-max
+
+# A board that says nothing of CPUs has one.
+board-smp-max ?= 1
 
 quote = '$(subst ','\'',$1)'
 board:

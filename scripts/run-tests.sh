@@ -4,7 +4,8 @@
 # Stages: the unit tests of tests/unit/ on the host (Criterion, several
 # builds) and on every board of arch/boards.mk (QEMU, tests/harness/), checks
 # of the tree, the fuzzer, valgrind, the C library glue on the host and on
-# the boards, the console tests of every board. Every stage prints one line
+# the boards, the console tests of every board (and of every board that runs
+# on several CPUs, on four of them). Every stage prints one line
 # per case and a total (tests/harness/README.md) and is counted the same
 # way, by tally_log of scripts/tally.sh: a stage whose lines do not add up
 # to its total (a board that stopped half-way) failed. Every stage runs even
@@ -115,6 +116,18 @@ done
 # Static mode as the README runs it: no page allocator, no debug layer.
 for board in host $(boards); do
 	stage "boot-$board-static" boot "$board" "build/$board-static" MM_CONFIG=-DCONFIG_MM_PAGE_ALLOC=0
+done
+# The boards that run on several CPUs (board-smp-max): the image of make SMP=N
+# (4, or fewer if the board has fewer) booted once on N CPUs, its own cases.
+boot_smp() {
+	SMP=$2 boot "$1" "build/$1-smp$2" SMP="$2"
+}
+for board in $(boards); do
+	board_load "$board" || continue
+	if [ "$board_smp_max" -gt 1 ]; then
+		n=$((board_smp_max < 4 ? board_smp_max : 4))
+		stage "boot-$board-smp$n" boot_smp "$board" "$n"
+	fi
 done
 
 echo

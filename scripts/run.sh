@@ -7,6 +7,9 @@
 #   scripts/run.sh ARCH IMAGE            ARCH: a board of arch/boards.mk, or host
 #   RUN_TIMEOUT=30 scripts/run.sh ...    stop after 30 seconds, status 124
 #   QEMU_FLAGS="-icount shift=8" scripts/run.sh ...   more QEMU options (boards)
+#   SMP=4 scripts/run.sh riscv build/riscv-smp4/bareslab.elf
+#                                        N CPUs (QEMU -smp N): for an image built
+#                                        with make SMP=N, on a board that has them
 #
 # Exit status: exactly the image's (`exit 3` at the prompt gives 3), 124 when
 # RUN_TIMEOUT ran out, 2 on a usage error, 127 when QEMU is missing.
@@ -38,9 +41,15 @@ image=$2
 [[ -f $image ]] || { echo "$0: $image: no such image (build it with make ARCH=$arch)" >&2; exit 2; }
 
 board_load "$arch" || usage
+smp=${SMP:-1}
+if ! [[ $smp =~ ^[0-9]+$ ]] || ((smp < 1 || smp > board_smp_max)); then
+    echo "$0: SMP=$smp: $arch runs on 1 to $board_smp_max CPUs" >&2
+    exit 2
+fi
 if [[ -n $board_qemu ]]; then
     read -r -a cmd <<<"$board_qemu"
     cmd+=(-kernel "$image")
+    ((smp == 1)) || cmd+=(-smp "$smp")
 else
     cmd=("$image")
 fi

@@ -29,6 +29,11 @@ void arm_board_init(void);
  */
 void arm_fault(const uint32_t *frame, uint32_t exc_return) __attribute__((noreturn));
 
+/* The interrupt of CMSDK timer 0 (timer.c), arch_timer_start()'s: its handler,
+ * in the vector table (start.S) at 16 + ARM_TIMER0_IRQ. */
+#define ARM_TIMER0_IRQ 8
+void arm_timer0_irq(void);
+
 /* Polled UART0 (uart.c). */
 void uart_init(void);
 #include "../common/early_print.h" /* uart_puts, uart_puthex, uart_putdec */

@@ -10,8 +10,9 @@
 /*
  * The vector table, placed at 0x00000000 by linker/arm.ld (VTOR resets to 0):
  * the initial stack pointer, the reset handler, then every other exception
- * and the 32 interrupts of the AN385. Nothing enables an exception or an
- * interrupt, so any of them arriving is a fault: fault_entry reports it.
+ * and the 32 interrupts of the AN385. Only timer 0's interrupt
+ * (ARM_TIMER0_IRQ, 8) is ever enabled, by arch_timer_start(); anything else
+ * arriving is a fault: fault_entry reports it.
  */
 	.section .vectors, "a", %progbits
 	.align 2
@@ -19,7 +20,11 @@
 vectors:
 	.word __stack_top
 	.word reset_handler
-	.rept 14 + 32
+	.rept 14 + 8
+	.word fault_entry
+	.endr
+	.word arm_timer0_irq		/* interrupt 8 (a Thumb function: bit 0 set) */
+	.rept 32 - 8 - 1
 	.word fault_entry
 	.endr
 	.size vectors, . - vectors

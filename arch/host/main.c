@@ -84,6 +84,18 @@ void arch_irq_restore(unsigned long flags)
 	(void)flags;
 }
 
+/* No interrupts, so no timer interrupt either. */
+bool arch_timer_start(unsigned int period_us, void (*fn)(void))
+{
+	(void)period_us;
+	(void)fn;
+	return false;
+}
+
+void arch_timer_stop(void)
+{
+}
+
 static void restore_terminal(void)
 {
 	if (termios_changed)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * arch/riscv/board.c - the QEMU virt board behind arch/arch.h: the heap
- * region, mstatus.MIE masking, exit through the test finisher, trap reports.
+ * region, mstatus.MIE masking, exit through the test finisher, stack guards
+ * and trap reports. The harts are smp.c's.
  */
 #include <arch/arch.h>
 
@@ -12,16 +13,22 @@
 #define FINISHER_PASS 0x5555u /* exit status 0 */
 #define FINISHER_FAIL 0x3333u /* exit status in the upper 16 bits */
 
-#define MSTATUS_MIE (1ul << 3)
-#define MCAUSE_INTERRUPT (1ul << 63)
-
 /* pmpcfg fields: locked (binds machine mode too), naturally aligned power of two. */
 #define PMP_L 0x80ul
 #define PMP_NAPOT 0x18ul
 
+/* "virt (rv64imac)", and with several harts ", N harts" for those that came up. */
+static char board_name[] = "virt (rv64imac, 0 harts)";
+_Static_assert(NR_HARTS <= 9, "board_name has one digit for the harts");
+
 const char *arch_board_name(void)
 {
-	return "virt (rv64imac)";
+	unsigned int n = arch_nr_cpus();
+
+	if (NR_HARTS == 1)
+		return "virt (rv64imac)";
+	board_name[sizeof("virt (rv64imac, ") - 1] = (char)('0' + n);
+	return board_name;
 }
 
 unsigned int arch_ram_regions(struct arch_ram_region *out, unsigned int max)
@@ -59,13 +66,15 @@ void arch_exit(int status)
 
 /*
  * A locked no-access PMP region over the guard below the stack: an overflow
- * traps at once instead of running into .bss. Locked entries bind machine
- * mode too, until the next reset.
+ * traps at once instead of running into .bss or the stack of the hart below.
+ * Locked entries bind machine mode too, until the next reset. PMP registers
+ * are each hart's own: every hart guards its own stack.
  */
-static void stack_guard_init(void)
+void riscv_stack_guard_init(unsigned int hart)
 {
 	unsigned long size = (uintptr_t)__stack_bottom - (uintptr_t)__stack_guard;
-	unsigned long addr = (uintptr_t)__stack_guard >> 2 | ((size >> 3) - 1);
+	unsigned long addr =
+		((uintptr_t)__stack_guard + hart_stack_offset(hart)) >> 2 | ((size >> 3) - 1);
 
 	__asm__ volatile("csrw pmpaddr0, %0" : : "r"(addr));
 	__asm__ volatile("csrw pmpcfg0, %0" : : "r"(PMP_L | PMP_NAPOT));
@@ -74,7 +83,8 @@ static void stack_guard_init(void)
 void riscv_board_init(void)
 {
 	uart_init(); /* console first, so traps below can be reported */
-	stack_guard_init();
+	riscv_stack_guard_init(0);
+	riscv_harts_init(); /* harts 1 to NR_HARTS - 1, each on its own stack */
 }
 
 static const char *const exception_names[16] = {
@@ -100,14 +110,18 @@ static void report_reg(const char *name, uint64_t v)
 	uart_puthex(v);
 }
 
-static bool in_guard(uint64_t addr)
+/* Whether @addr lies in the guard below the stack of hart @hart. */
+static bool in_guard(unsigned int hart, uint64_t addr)
 {
-	return addr >= (uintptr_t)__stack_guard && addr < (uintptr_t)__stack_bottom;
+	uintptr_t off = hart_stack_offset(hart);
+
+	return addr >= (uintptr_t)__stack_guard + off && addr < (uintptr_t)__stack_bottom + off;
 }
 
 void riscv_trap(uint64_t cause, uint64_t epc, uint64_t tval, uint64_t sp, uint64_t ra)
 {
 	uint64_t code = cause & ~MCAUSE_INTERRUPT;
+	unsigned int hart = arch_cpu_id();
 	const char *name = NULL;
 
 	if (!(cause & MCAUSE_INTERRUPT) && code < 16)
@@ -119,15 +133,20 @@ void riscv_trap(uint64_t cause, uint64_t epc, uint64_t tval, uint64_t sp, uint64
 		uart_puts(name ? name : "reserved exception");
 	uart_puts(" (mcause ");
 	uart_puthex(cause);
-	uart_puts(")\n");
+	uart_puts(")");
+	if (NR_HARTS > 1) {
+		uart_puts(" on hart ");
+		uart_putdec(hart);
+	}
+	uart_puts("\n");
 	report_reg("  mepc ", epc);
 	report_reg("  mtval ", tval);
 	report_reg("\n  ra   ", ra);
 	report_reg("  sp    ", sp);
 	uart_puts("\n");
-	if (in_guard(sp) || (!(cause & MCAUSE_INTERRUPT) && in_guard(tval))) {
+	if (in_guard(hart, sp) || (!(cause & MCAUSE_INTERRUPT) && in_guard(hart, tval))) {
 		report_reg("  stack overflow: the guard below the stack at ",
-			   (uintptr_t)__stack_bottom);
+			   (uintptr_t)__stack_bottom + hart_stack_offset(hart));
 		uart_puts(" was hit\n");
 	}
 	uart_puts("*** stopping: exit status ");

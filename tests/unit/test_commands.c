@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/unit/test_commands.c - the allocator's console commands
- * (kernel/mm_commands.c, stress.c, selftest.c), the boot demo and the report
+ * (kernel/mm_commands.c, stress.c, churn.c, selftest.c), the boot demo and the report
  * printer, run on the host against a static heap through shell_execute(),
  * with the console captured.
  *
@@ -162,6 +162,14 @@ Test(commands, every_bad_line_prints_one_error_and_changes_nothing)
 		"stress x",
 		"stress 10 y",
 		"stress 0",
+		"irqstress x",
+		"irqstress 0",
+		"irqstress 10 y",
+		"churn x",
+		"churn 0",
+		"churn 10 y",
+		/* no timer interrupt without a board */
+		"irqstress 100",
 		/* unknown address or cache */
 		"kfree 0x1234",
 		"kfree 0",
@@ -189,6 +197,11 @@ Test(commands, every_bad_line_prints_one_error_and_changes_nothing)
 		"cache destroy x 1",
 		"stress",
 		"stress 1 2 3",
+		"irqstress",
+		"irqstress 1 2 3",
+		"churn",
+		"churn 1 2 3",
+		"cpus 1",
 		"selftest x",
 		"selftest 1 2",
 		"meminfo x",
@@ -519,6 +532,47 @@ Test(commands, stress_on_top_of_held_blocks)
 	cr_assert_eq(run("cache destroy held"), 0);
 }
 
+/* ---- CPUs -------------------------------------------------------------------------------- */
+
+/* Without a board there is one CPU: cpus shows it, and its figures add up. */
+Test(commands, cpus_shows_the_one_cpu)
+{
+	struct mm_cpu_stats st;
+	char want[96];
+	void *p = kmalloc(48, GFP_KERNEL);
+
+	cr_assert(mm_get_cpu_stats(0, &st));
+	cr_assert_eq(run("cpus"), 0, "%s", console);
+	cr_expect(strstr(console, "cpus: 1 CPU; "), "%s", console);
+	cr_expect(strstr(console, "\r\n  cpu  allocations        frees  reserved  pools\r\n"), "%s",
+		  console);
+	snprintf(want, sizeof(want), "\r\n    0 %12lu %12lu %9lu %6u\r\n", st.nr_allocs,
+		 st.nr_frees, st.reserved_objs, st.active_pools);
+	cr_expect(strstr(console, want), "'%s' not in: %s", want, console);
+	cr_expect_null(strstr(console, "\n  all "), "one CPU, no sum: %s", console);
+	cr_expect_eq(nr_lines(), 3, "%s", console);
+	kfree(p);
+}
+
+/* churn frees what it allocates; without a board's counter it says so. */
+Test(commands, churn_frees_everything_and_has_no_counter_here)
+{
+	struct heap_state before = heap_state(), after;
+
+	cr_assert_eq(run("churn 500 3"), 0, "%s", console);
+	cr_expect(strstr(console, "churn: 500 steps on each of 1 CPU, seed 3: 256 blocks"), "%s",
+		  console);
+	cr_expect(strstr(console, "churn: cpu 0: 756 kmalloc, 756 kfree (0 for other CPUs), 0 "
+				  "failed\r\n"),
+		  "%s", console);
+	cr_expect(strstr(console, "churn: all: 756 kmalloc, 756 kfree; no counter on this board"),
+		  "%s", console);
+	after = heap_state();
+	cr_expect_eq(after.allocs - after.frees, before.allocs - before.frees);
+	cr_expect_eq(after.live, before.live);
+	cr_expect_eq(nr_recorded_reports, 0);
+}
+
 /* ---- boot demo and reports -------------------------------------------------------------- */
 
 Test(commands, demo_keeps_typical_kernel_objects)
@@ -587,9 +641,10 @@ Test(commands, report_prints_one_block)
 
 Test(commands, help_lists_the_allocator_commands)
 {
-	static const char *const names[] = { "meminfo", "slabinfo", "buddyinfo", "heapmap",
-					     "kmalloc", "kfree",    "cache",	 "shrink",
-					     "stress",	"selftest" };
+	static const char *const names[] = { "meminfo", "slabinfo",  "buddyinfo", "heapmap",
+					     "kmalloc", "kfree",     "cache",	  "shrink",
+					     "stress",	"irqstress", "churn",	  "cpus",
+					     "selftest" };
 	size_t i;
 
 	cr_assert_eq(run("help"), 0);

@@ -138,6 +138,34 @@ Test(smp, a_double_free_from_another_cpu_is_reported)
 	cr_assert_eq(mm_validate(), 0);
 }
 
+/* A foreign pointer, an interior pointer and a cache handle freed from any CPU:
+ * each reported once, and nothing the CPUs hold changes. */
+Test(smp, bad_frees_from_every_cpu_are_reported_once_and_change_nothing)
+{
+	static char not_heap[64];
+	struct mm_stats before, after;
+	unsigned int cpu, n = 0;
+	char *a = alloc_on_cpu(1);
+
+	cr_assert_not_null(a);
+	mm_get_stats(&before);
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		free_on_cpu(cpu, not_heap);
+		cr_assert_eq(nr_recorded_reports, ++n, "CPU %u: foreign free", cpu);
+		cr_assert_eq(recorded_reports[n - 1].kind, MM_REPORT_FOREIGN_FREE);
+		free_on_cpu(cpu, a + 8);
+		cr_assert_eq(nr_recorded_reports, ++n, "CPU %u: interior free", cpu);
+		cr_assert_eq(recorded_reports[n - 1].kind, MM_REPORT_INTERIOR_FREE);
+	}
+	mm_get_stats(&after);
+	cr_assert_eq(after.nr_frees, before.nr_frees, "a bad free freed something");
+	cr_assert_eq(after.live_bytes, before.live_bytes);
+	cr_assert_eq(mm_validate(), 0);
+	free_on_cpu(NR_CPUS - 1, a); /* the block itself is still live */
+	cr_assert_eq(nr_recorded_reports, n);
+	cr_assert_eq(mm_validate(), 0);
+}
+
 /* mm_cpu_drain() gives back what a CPU holds: its pool goes to the lists and
  * the other CPUs allocate from it. */
 Test(smp, drain_gives_a_cpus_pool_back)
@@ -178,6 +206,49 @@ Test(smp, each_cpu_has_its_own_active_pool)
 	}
 	for (t = 0; t < NR_THREADS; t++)
 		free_on_cpu((t + 1) % NR_THREADS, p[t]);
+	cr_assert_eq(mm_validate(), 0);
+	cr_assert_eq(nr_recorded_reports, 0);
+}
+
+/* mm_get_cpu_stats(): an allocation counts on the CPU that made it, a free on
+ * the CPU that did it, and over all CPUs they add up to what is handed out. */
+Test(smp, each_cpu_counts_its_own_allocations_and_frees)
+{
+	struct mm_cpu_stats before[NR_CPUS], after[NR_CPUS], st;
+	unsigned long allocs[NR_CPUS] = { 0 }, frees[NR_CPUS] = { 0 };
+	struct mm_cache_stats cs;
+	unsigned long sum = 0, active = 0;
+	unsigned int cpu, i;
+	void *p[8];
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		cr_assert(mm_get_cpu_stats(cpu, &before[cpu]));
+	cr_assert_not(mm_get_cpu_stats(NR_CPUS, &st), "no CPU %d", NR_CPUS);
+	/* Thread t is CPU t % NR_CPUS: with one CPU, every thread is CPU 0. */
+	for (i = 0; i < 8; i++)
+		p[i] = alloc_on_cpu(1);
+	allocs[1 % NR_CPUS] += 8;
+	for (i = 0; i < 8; i++)
+		free_on_cpu(i < 3 ? 1 : 2, p[i]);
+	frees[1 % NR_CPUS] += 3;
+	frees[2 % NR_CPUS] += 5;
+	p[0] = alloc_on_cpu(3);
+	allocs[3 % NR_CPUS] += 1;
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		cr_assert(mm_get_cpu_stats(cpu, &after[cpu]));
+		cr_assert_eq(after[cpu].nr_allocs - before[cpu].nr_allocs, allocs[cpu], "cpu %u",
+			     cpu);
+		cr_assert_eq(after[cpu].nr_frees - before[cpu].nr_frees, frees[cpu], "cpu %u", cpu);
+	}
+	cr_assert_geq(after[3 % NR_CPUS].active_pools, 1, "CPU 3 allocates from a pool");
+	cr_assert_geq(after[3 % NR_CPUS].reserved_objs, 1, "and holds the rest of a word");
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += after[cpu].nr_allocs - after[cpu].nr_frees;
+	for (i = 0; mm_get_cache_stats(i, &cs); i++)
+		active += cs.active_objs;
+	cr_assert_eq(sum, active, "allocations less frees on every CPU: %lu; handed out: %lu", sum,
+		     active);
+	free_on_cpu(0, p[0]);
 	cr_assert_eq(mm_validate(), 0);
 	cr_assert_eq(nr_recorded_reports, 0);
 }

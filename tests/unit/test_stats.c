@@ -111,6 +111,34 @@ Test(stats, n_objects_of_a_cache)
 		     "the peak restarts from now");
 }
 
+/* mm_get_cpu_stats() of the one thread's CPU: its allocations and frees, its
+ * reservations; CPUs beyond CONFIG_MM_NR_CPUS do not exist. */
+Test(stats, the_cpu_figures_add_up)
+{
+	struct mm_cpu_stats before, after, st;
+	struct mm_cache_stats cs;
+	unsigned long active = 0;
+	unsigned int i;
+	void *p[10];
+
+	cr_assert(mm_get_cpu_stats(0, &before));
+	cr_assert_not(mm_get_cpu_stats(CONFIG_MM_NR_CPUS, &st));
+	for (i = 0; i < 10; i++)
+		cr_assert_not_null(p[i] = kmalloc(64, GFP_KERNEL));
+	for (i = 0; i < 4; i++)
+		kfree(p[i]);
+	cr_assert(mm_get_cpu_stats(0, &after));
+	cr_assert_eq(after.nr_allocs - before.nr_allocs, 10);
+	cr_assert_eq(after.nr_frees - before.nr_frees, 4);
+	cr_assert_geq(after.active_pools, 1);
+	cr_assert_gt(after.reserved_objs, 0, "the rest of the word taken for the first object");
+	for (i = 0; mm_get_cache_stats(i, &cs); i++)
+		active += cs.active_objs;
+	cr_assert_eq(after.nr_allocs - after.nr_frees, active);
+	for (i = 4; i < 10; i++)
+		kfree(p[i]);
+}
+
 Test(stats, kmalloc_classes_are_listed)
 {
 	struct mm_cache_stats cs;

@@ -89,6 +89,35 @@ struct mm_cache_stats {
 };
 
 /**
+ * struct mm_cpu_stats - one CPU's part of every cache, as of one
+ * mm_get_cpu_stats() call. With CONFIG_MM_NR_CPUS = 1, the one CPU's figures
+ * are those of every cache.
+ *
+ * Objects move between CPUs: one CPU may free what another handed out, so a
+ * CPU's nr_allocs - nr_frees means nothing alone, but summed over the CPUs it
+ * is exactly the objects handed out now (the sum of active_objs of
+ * mm_get_cache_stats()). kmalloc() blocks above the size classes count on no
+ * CPU: struct mm_stats has them (nr_large).
+ */
+struct mm_cpu_stats {
+	unsigned long nr_allocs; /* objects this CPU handed out since the cache was created */
+	unsigned long nr_frees; /* objects freed on this CPU, from any CPU's pools */
+	unsigned long reserved_objs; /* free objects it holds in its reservations, for
+				      * handing out next (nobody else can) */
+	unsigned int active_pools; /* caches in which it has an active pool */
+};
+
+/**
+ * mm_get_cpu_stats - copy the figures of CPU @cpu's part of every cache.
+ * @cpu: 0 to CONFIG_MM_NR_CPUS - 1 (the numbers mm_port_cpu_id() gives).
+ * @st: where to put them.
+ *
+ * Context: takes every CPU's lock, as mm_get_stats() does. Time: O(caches).
+ * Return: true; false, with @st untouched, when @cpu is out of range.
+ */
+bool mm_get_cpu_stats(unsigned int cpu, struct mm_cpu_stats *st);
+
+/**
  * mm_get_stats - copy the global figures.
  * @st: where to put them.
  * Context: any (<mm/page_alloc.h>); takes every lock at once (each CPU's,
