@@ -242,6 +242,7 @@ int mm_debug_enable(slab_flags_t flags)
 /* ---- the leak report ---------------------------------------------------------------- */
 
 #define NR_LIVE_GROUPS 64
+_Static_assert(NR_LIVE_GROUPS == 64, "<mm/debug.h> says mm_print_live() shows at most 64 groups");
 
 struct live_group {
 	const void *site; /* allocating caller, or NULL */
@@ -326,29 +327,6 @@ static bool tracks_sites(const struct kmem_cache *s)
 	return has(s, SLAB_STORE_USER);
 }
 
-static void pr(const struct mm_printer *p, const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	p->write(p->ctx, s, n);
-}
-
-static void pr_ulong(const struct mm_printer *p, unsigned long long v, unsigned int base, int width)
-{
-	char buf[24];
-	int n = 0;
-
-	do {
-		buf[sizeof(buf) - 1 - n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	while (width-- > n)
-		p->write(p->ctx, base == 16 ? "0" : " ", 1);
-	p->write(p->ctx, buf + sizeof(buf) - n, (size_t)n);
-}
-
 void mm_print_live(const struct mm_printer *p)
 {
 	unsigned int i, j;
@@ -377,29 +355,28 @@ void mm_print_live(const struct mm_printer *p)
 				swap_groups(&live_groups[i], &live_groups[j]);
 	mm_unlock_all();
 
-	pr(p, "     bytes   objects  site                cache\n");
+	mm_print_str(p, "     bytes   objects  site                cache\n");
 	for (i = 0; i < nr_live_groups; i++) {
 		const struct live_group *g = &live_groups[i];
 
-		pr_ulong(p, g->bytes, 10, 10);
-		pr_ulong(p, g->objects, 10, 10);
-		pr(p, "  ");
+		mm_print_num(p, g->bytes, 10, 10);
+		mm_print_num(p, g->objects, 10, 10);
+		mm_print_str(p, "  ");
 		if (g->site) {
 			int pad = 18 - 2 * (int)sizeof(void *);
 
-			pr(p, "0x");
-			pr_ulong(p, (uintptr_t)g->site, 16, 2 * (int)sizeof(void *));
+			mm_print_num(p, (uintptr_t)g->site, 2 * (int)sizeof(void *), 16);
 			while (pad-- > 0)
-				pr(p, " ");
+				mm_print_str(p, " ");
 		} else {
-			pr(p, g->cache ? "(no site)           " : "(pages)             ");
+			mm_print_str(p, g->cache ? "(no site)           " : "(pages)             ");
 		}
-		pr(p, g->cache ? g->cache : "page-backed kmalloc");
-		pr(p, "\n");
+		mm_print_str(p, g->cache ? g->cache : "page-backed kmalloc");
+		mm_print_str(p, "\n");
 	}
 	if (live_dropped) {
-		pr_ulong(p, live_dropped, 10, 10);
-		pr(p, " more objects in groups beyond the first 64\n");
+		mm_print_num(p, live_dropped, 10, 10);
+		mm_print_str(p, " more objects in groups beyond the first 64\n");
 	}
 }
 

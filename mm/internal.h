@@ -53,6 +53,22 @@
  * another CPU's active pool with neither of its locks. With one CPU,
  * cpu_lock() is mm_port_lock() and shared_lock() does nothing: the build is
  * what it was before there were CPUs.
+ *
+ * "The shared lock" in the comments of mm/ is mm_port_lock(), however it was
+ * taken: mm_lock(), shared_lock() inside cpu_lock(), or with one CPU
+ * cpu_lock() itself.
+ *
+ * Names: a leading __ on a function means exactly one thing in mm/: its
+ * caller holds the lock it works under (its comment says which: the shared
+ * lock, cpu_lock() and the shared lock, or every lock), and it takes none. It
+ * marks the lock-held half of a call that takes the lock itself and checks
+ * its arguments: __get_free_pages() of get_free_pages(), __free_pages(),
+ * __alloc_pages_exact(), __free_pages_exact(), __largest_free_order() of
+ * mm_largest_free_order(), __kmem_cache_shrink(), __ksize(),
+ * __get_cache_stats() of mm_get_cache_stats(). The other
+ * internals that run under a lock (most of mm/) carry no __; their comments
+ * say which lock their caller holds. __GFP_ZERO and __GFP_POOL are gfp bits,
+ * spelt as Linux spells its gfp modifiers: no function.
  */
 #define NR_CPUS CONFIG_MM_NR_CPUS
 #define SMP (NR_CPUS > 1)
@@ -277,6 +293,12 @@ static inline unsigned int count_add(unsigned int *n, unsigned int d)
 
 #define BITS_PER_LONG (sizeof(unsigned long) * 8)
 
+/* The index of the highest set bit of @x, which is not 0: log2 of @x, rounded down. */
+static inline unsigned int highest_bit(unsigned long x)
+{
+	return (unsigned int)(BITS_PER_LONG - 1) - (unsigned int)__builtin_clzl(x);
+}
+
 /* How many bits of @x are set (no libgcc call: a few shifts and a multiply). */
 static inline unsigned int count_bits(unsigned long x)
 {
@@ -376,11 +398,108 @@ enum slab_state {
 
 struct kmem_cache;
 
+/* ---- regions (the memory under the pools is drawn in mm/pages.h or mm/runs.h) ---- */
+
+/*
+ * struct mm_region - one range given to mm_add_region(). The fields before
+ * the mode's own are the same in both: the fast free path reads base, span
+ * and slabs, whatever lies under the pools.
+ */
+struct mm_region {
+	uintptr_t base; /* address of page 0: after the metadata (page allocator), or
+			 * the page boundary at or below heap_start (runs) */
+	uintptr_t span; /* bytes from base to the end of the pages: a is in them when
+			 * a - base < span */
+	struct slab **slabs; /* per page: the header of its pool, or &mm_no_slab */
+	uintptr_t start, size; /* as given to mm_add_region() */
+	size_t nr_pages; /* pages from base on (runs: the last one maybe in part) */
+#if CONFIG_MM_PAGE_ALLOC
+	struct page *pages; /* descriptors, one per page */
+	unsigned long *bits; /* free bits, PAGE_BITS_LONGS per page */
+	uintptr_t end; /* base + span */
+	size_t nr_free; /* free pages in this region */
+	struct list_head free_area[MAX_ORDER + 1]; /* PG_free heads per order */
+	struct list_head pool_area[CONFIG_MM_ARENA_ORDER]; /* the same, inside arenas
+							    * claimed for pools */
+	size_t nr_free_blocks[MAX_ORDER + 1]; /* both lists of each order */
+	size_t nr_arenas; /* arenas claimed for pools now */
+#else
+	uintptr_t heap_start, heap_end; /* the runs: heap_start is the first one's header */
+	uintptr_t secret; /* of the check words */
+	struct run **heads; /* nr_fl rows of RUN_SL_COUNT free lists */
+	uint8_t *sl_map; /* per row: which of its lists are not empty */
+	unsigned long fl_map; /* which rows are not empty */
+	unsigned int nr_fl; /* rows */
+	size_t free_bytes; /* in free runs, headers included */
+	size_t nr_free; /* free runs */
+	size_t nr_runs; /* runs, free or not */
+#endif
+};
+
+/* The regions added so far, in the order they were added (lookup.c). */
+extern struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
+extern unsigned int mm_nr_regions;
+
+#define for_each_region(r) for ((r) = mm_regions; (r) < mm_regions + mm_nr_regions; (r)++)
+
+/* Whether @a lies in the pages of @r. */
+static inline bool region_has(const struct mm_region *r, uintptr_t a)
+{
+	return a - r->base < r->span;
+}
+
+/* The region holding address @a, or NULL. */
+static inline struct mm_region *addr_to_region(uintptr_t a)
+{
+	struct mm_region *r;
+
+	for_each_region(r)
+		if (region_has(r, a))
+			return r;
+	return NULL;
+}
+
+/* The header of every page without a pool (slab.c): no pointer passes the
+ * fast free path's checks in it. Read-only (in flash on a board), as
+ * nothing ever writes it. */
+extern const struct slab mm_no_slab_header;
+#define mm_no_slab (*(struct slab *)&mm_no_slab_header)
+
+/* The header of the pool @p lies in, or NULL. */
+static inline struct slab *virt_to_slab(const void *p)
+{
+	struct mm_region *r = addr_to_region((uintptr_t)p);
+	struct slab *slab;
+
+	if (!r)
+		return NULL;
+	slab = r->slabs[((uintptr_t)p - r->base) >> PAGE_SHIFT];
+	return slab == &mm_no_slab ? NULL : slab;
+}
+
+/* The first checks of every mm_add_region(@start, @size) (lookup.c), and
+ * where it may lay out its metadata: @start rounded up to a pointer, past
+ * struct mm_state when no region was added yet; 0 when @start is NULL, or the
+ * range or that start wraps around the address space. Takes no lock. */
+uintptr_t region_meta_start(const void *start, size_t size);
+
+/* The slot of a new region [@s, @s + @size), zeroed but for start and size,
+ * and counted; the first region's start gets mm_state. -MM_EINVAL when the
+ * range overlaps a region added before, -MM_ENOSPC when
+ * CONFIG_MM_MAX_REGIONS are. Caller holds the shared lock. */
+int region_add(uintptr_t s, size_t size, struct mm_region **rp);
+
 #if CONFIG_MM_PAGE_ALLOC
 #include "pages.h"
 #else
 #include "runs.h"
 #endif
+
+/* Whether @slab's bits were found corrupt: nothing is handed out of it again. */
+static inline bool slab_is_quarantined(const struct slab *slab)
+{
+	return slab_state(slab) == SLAB_QUARANTINED;
+}
 
 /* ---- caches (slab.c) -------------------------------------------------------- */
 
@@ -602,7 +721,7 @@ static inline unsigned int obj_index(const struct kmem_cache *s, const void *obj
 	return idx;
 }
 
-/* Unlocked internals of slab.c. */
+/* Internals of slab.c; the caller holds the lock each one's comment names. */
 extern bool slab_is_up;
 void slab_up(void);
 bool slab_restart(void);
@@ -714,19 +833,24 @@ static inline size_t mm_state_bytes(void)
 }
 
 /* A new pool for @s: its header zeroed but for its cache and bitmap, every
- * page of it pointing to the header. NULL when out of memory. Unlocked. */
+ * page of it pointing to the header. NULL when out of memory.
+ * Caller holds the shared lock. */
 struct slab *pool_alloc(struct kmem_cache *s);
-/* Give the memory of @slab, an empty pool of @s, back. Unlocked. */
+/* Give the memory of @slab, an empty pool of @s, back. Caller holds the shared lock. */
 void pool_free(struct kmem_cache *s, struct slab *slab);
-/* A block of @size bytes for kmalloc() above the classes, or NULL. Unlocked. */
+/* A block of @size bytes for kmalloc() above the classes, or NULL. Caller holds
+ * the shared lock. */
 void *large_alloc(size_t size, gfp_t gfp);
-/* Give back @b, a live BLOCK_PAGES block that kmalloc() handed out. Unlocked. */
+/* Give back @b, a live BLOCK_PAGES block that kmalloc() handed out. Caller holds
+ * the shared lock. */
 void large_free(const struct mm_block *b);
-/* mm_lookup() for a pointer in @r that is in no pool: fills @b. Unlocked. */
+/* mm_lookup() for a pointer in @r that is in no pool: fills @b. Caller holds
+ * the shared lock. */
 void lookup_block(struct mm_region *r, const void *p, struct mm_block *b);
-/* Call @fn on every pool of every region. Unlocked. */
+/* Call @fn on every pool of every region. Caller holds the shared lock. */
 void for_each_pool(void (*fn)(struct slab *slab, void *ctx), void *ctx);
-/* Call @fn on every live block kmalloc() handed out above the classes. Unlocked. */
+/* Call @fn on every live block kmalloc() handed out above the classes. Caller holds
+ * the shared lock. */
 void for_each_large(void (*fn)(const struct mm_block *b, void *ctx), void *ctx);
 
 /* ---- the debug layer (debug.c; empty stubs without CONFIG_MM_DEBUG) ------------ */
@@ -811,12 +935,22 @@ static inline bool cache_debug(const struct kmem_cache *s)
 /* kmalloc.c: the size-class caches, set up by slab_up(). */
 void kmalloc_up(void);
 
-/* Page allocator counters (page_alloc.c). */
+/* What is in use under the pools, all regions (lookup.c): pages of allocated
+ * blocks (page allocator), or bytes of allocated runs, headers included. */
 struct mm_page_counters {
-	size_t used; /* pages in allocated blocks now, all regions */
-	size_t peak_used; /* most pages in use at once, since boot or mm_reset_peak() */
+	size_t used; /* in use now */
+	size_t peak_used; /* most in use at once, since boot or mm_reset_peak() */
 };
 extern struct mm_page_counters mm_page_counters;
+
+/* @n more pages (runs: bytes) in use; the peak follows. Caller holds the
+ * shared lock. */
+static inline void page_counters_add(size_t n)
+{
+	mm_page_counters.used += n;
+	if (mm_page_counters.used > mm_page_counters.peak_used)
+		mm_page_counters.peak_used = mm_page_counters.used;
+}
 
 /* Large kmalloc blocks and misuse counters (kmalloc.c, page_alloc.c or runs.c). */
 struct mm_counters {
@@ -835,6 +969,19 @@ extern struct mm_counters mm_counters;
 /* Freestanding memset/memcpy: mm/ links no libc, and builds with -fno-builtin. */
 void mm_memset(void *dst, int c, size_t n);
 void mm_memcpy(void *dst, const void *src, size_t n);
+
+/* Digits of the largest unsigned long, in decimal (more than in hex). */
+#define MM_NUM_DIGITS 20
+_Static_assert(sizeof(unsigned long) <= 8, "an unsigned long has at most 20 decimal digits");
+
+/* Write @v in @base (10 or 16, lower-case) to @buf, most significant digit
+ * first, no NUL; return how many digits (at most MM_NUM_DIGITS). The one
+ * number formatter of mm/: mm_print_num() and the kmalloc names use it. */
+unsigned int mm_format_num(char *buf, unsigned long v, unsigned int base);
+
+/* Print the string @s through @p (mm/stats.c, beside mm_print_num()). */
+struct mm_printer;
+void mm_print_str(const struct mm_printer *p, const char *s);
 
 /* Misuse reports since boot, by kind. */
 extern unsigned long mm_nr_reports[NR_MM_REPORTS];

@@ -81,32 +81,27 @@ static unsigned int kmalloc_index(size_t size)
 	if (size <= KMALLOC_TABLE_MAX)
 		return (unsigned int)(mm_state->size_cache[(size - 1) >> 3] - mm_state->kmalloc);
 	if (size <= PAGE_SIZE) {
-		log = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
-		      (unsigned int)__builtin_clzl((unsigned long)(size - 1));
+		log = highest_bit((unsigned long)(size - 1));
 		return NR_LINEAR + (log - 7) * 4 + (unsigned int)(((size - 1) >> (log - 2)) & 3);
 	}
 	return NR_LINEAR + NR_GEOMETRIC + (unsigned int)((size - 1) >> PAGE_SHIFT) - 1;
 }
 
-/* "kmalloc-<n>" without libc. */
-static void format_name(char *buf, const char *prefix, size_t n)
+/* "kmalloc-<size>", with the NUL, in @buf (KMALLOC_NAME_LEN bytes). */
+static void format_name(char *buf, size_t size)
 {
-	char digits[24];
-	int i = 0;
+	static const char prefix[] = "kmalloc-";
 
-	while (*prefix)
-		*buf++ = *prefix++;
-	do {
-		digits[i++] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n);
-	while (i)
-		*buf++ = digits[--i];
-	*buf = '\0';
+	mm_memcpy(buf, prefix, sizeof(prefix) - 1);
+	buf[sizeof(prefix) - 1 + mm_format_num(buf + sizeof(prefix) - 1, size, 10)] = '\0';
 }
+_Static_assert(sizeof("kmalloc-") - 1 + 7 + 1 <= KMALLOC_NAME_LEN &&
+		       KMALLOC_MAX_CACHE_SIZE <= 9999999,
+	       "the name of every class, \"kmalloc-\" and up to 7 digits, fits its buffer");
 
 /**
- * kmalloc_up - set up every size-class cache. Unlocked; called by slab_up().
+ * kmalloc_up - set up every size-class cache. Called by slab_up(), whose
+ * caller holds the shared lock.
  */
 void kmalloc_up(void)
 {
@@ -122,7 +117,7 @@ void kmalloc_up(void)
 			       : (size & (size - 1)) == 0 && size <= KMALLOC_ALIGNED_MAX ? size
 											 : 0;
 
-		format_name(st->names[i], "kmalloc-", size);
+		format_name(st->names[i], size);
 		kmem_cache_setup(&st->kmalloc[i], st->names[i], size, align, SLAB_KMALLOC, NULL);
 	}
 	for (t = 0, i = 0; t < KMALLOC_TABLE_ENTRIES; t++) {
@@ -270,7 +265,7 @@ void kfree(const void *p)
 	kfree_slow(p, _RET_IP_);
 }
 
-/* The usable size of the live block at @p, or 0. Unlocked. */
+/* The usable size of the live block at @p, or 0. Caller holds mm_lock(). */
 static size_t __ksize(const void *p)
 {
 	struct mm_block b;

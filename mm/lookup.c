@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * mm/lookup.c - what a pointer is to the allocator: the one lookup behind
+ * mm/lookup.c - the regions, and what a pointer is to the allocator: the
+ * table of regions with the checks every mm_add_region() makes (page_alloc.c
+ * and runs.c lay a region out each their own way) and mm_nr_free_pages()
+ * over them, and the one lookup behind
  * every slow path that is handed a pointer (kfree, kmem_cache_free, ksize,
  * krealloc, mm_owns, free_pages, kmem_cache_destroy).
  *
@@ -17,9 +20,62 @@
  * The fast paths (mm/slab_fast.h) do the same for one case in one multiply;
  * everything they do not handle comes here.
  *
- * Context: called with the lock held. Time: O(regions).
+ * Context: called with the shared lock held, but region_meta_start(), which
+ * takes no lock, and mm_nr_free_pages(), which takes it. Time: O(regions).
  */
 #include "internal.h"
+
+struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
+unsigned int mm_nr_regions;
+struct mm_page_counters mm_page_counters;
+
+static inline uintptr_t align_ptr(uintptr_t a)
+{
+	return (a + sizeof(void *) - 1) & ~(uintptr_t)(sizeof(void *) - 1);
+}
+
+uintptr_t region_meta_start(const void *start, size_t size)
+{
+	uintptr_t s = (uintptr_t)start, p;
+
+	if (!start || size > UINTPTR_MAX - s)
+		return 0;
+	/* The first region keeps the allocator's own caches at its start. */
+	p = align_ptr(s) + (mm_state ? 0 : mm_state_bytes());
+	/* p < s: the start rounded up, or the state after it, wrapped past the top. */
+	return p < s ? 0 : p;
+}
+
+int region_add(uintptr_t s, size_t size, struct mm_region **rp)
+{
+	struct mm_region *r;
+
+	for_each_region(r)
+		if (s < r->start + r->size && r->start < s + size)
+			return -MM_EINVAL;
+	if (mm_nr_regions == CONFIG_MM_MAX_REGIONS)
+		return -MM_ENOSPC;
+	if (!mm_state)
+		mm_state = (struct mm_state *)align_ptr(s);
+	r = &mm_regions[mm_nr_regions++];
+	mm_memset(r, 0, sizeof(*r));
+	r->start = s;
+	r->size = size;
+	*rp = r;
+	return 0;
+}
+
+size_t mm_nr_free_pages(void)
+{
+	const struct mm_region *r;
+	size_t bytes = 0;
+
+	mm_lock();
+	for_each_region(r)
+		bytes += region_free_bytes(r);
+	mm_unlock();
+	return bytes >> PAGE_SHIFT;
+}
 
 void mm_lookup(const void *p, struct mm_block *b)
 {

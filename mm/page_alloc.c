@@ -68,7 +68,8 @@
  *   nr_free_blocks[o] is the length of free_area[o], and nr_free is the sum of
  *   nr_free_blocks[o] << o.
  *
- * Context: the public calls take mm_lock(); the __ functions expect it held.
+ * Context: the public calls take mm_lock(); the __ functions expect it held,
+ * as do the ones the slab layer calls (mm/internal.h).
  * Nothing here may be called from mm_port_report(), which runs with the lock
  * held. No set-up is needed: mm_regions starts zeroed, so until the first
  * mm_add_region() every allocation simply fails. The public calls clear
@@ -83,15 +84,12 @@
 
 #if CONFIG_MM_PAGE_ALLOC
 
-struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
-unsigned int mm_nr_regions;
-struct mm_page_counters mm_page_counters;
-
 _Static_assert(PAGE_ORDER_EXACT > MAX_ORDER && PAGE_ORDER_EXACT <= UINT8_MAX,
 	       "PAGE_ORDER_EXACT must fit struct page.order and be no real order");
 _Static_assert(PAGE_SHIFT + MAX_ORDER < 8 * sizeof(uintptr_t),
 	       "a block of MAX_ORDER must fit the address space");
-_Static_assert(_Alignof(struct page) == sizeof(void *), "descriptors are pointer-aligned");
+_Static_assert(_Alignof(struct page) == sizeof(void *),
+	       "descriptors want no more than the pointer alignment region_meta_start() gives");
 
 static inline size_t order_pages(unsigned int order)
 {
@@ -122,7 +120,7 @@ static inline unsigned int pages_to_order(size_t nr)
 /* Is @pg the first page of a free block of @order? */
 static inline bool page_is_buddy(const struct page *pg, unsigned int order)
 {
-	return pg->state == PG_free && pg->order == order;
+	return page_is_free(pg) && pg->order == order;
 }
 
 /* ---- free lists ----------------------------------------------------------------- */
@@ -138,7 +136,7 @@ static inline struct list_head *free_list(struct mm_region *r, const struct page
 
 static void add_free(struct mm_region *r, struct page *pg, unsigned int order)
 {
-	pg->state = PG_free;
+	set_page_state(pg, PG_free);
 	pg->order = (uint8_t)order;
 	list_add(&pg->lru, free_list(r, pg, order));
 	r->nr_free_blocks[order]++;
@@ -148,7 +146,7 @@ static void add_free(struct mm_region *r, struct page *pg, unsigned int order)
 static void del_free(struct mm_region *r, struct page *pg, unsigned int order)
 {
 	list_del(&pg->lru);
-	pg->state = PG_none;
+	set_page_state(pg, PG_none);
 	r->nr_free_blocks[order]--;
 	r->nr_free -= order_pages(order);
 }
@@ -281,7 +279,8 @@ static struct page *alloc_block(unsigned int order, bool pools, struct mm_region
  * free: its first page entirely but for its arena, the others' state and pool
  * pointer (a free block's inner pages are PG_none; nothing reads the rest).
  * The first page of a page-backed block (not a pool) keeps PGF_FREED, so that
- * a second free of it is told apart from a foreign pointer.
+ * a second free of it is told apart from a foreign pointer. The pages no
+ * longer count as in use.
  */
 static void clear_pages(struct mm_region *r, struct page *pg, size_t n)
 {
@@ -291,14 +290,15 @@ static void clear_pages(struct mm_region *r, struct page *pg, size_t n)
 
 	mm_memset(&pg->pool, 0, sizeof(pg->pool));
 	pg->order = 0;
-	pg->state = PG_none;
+	set_page_state(pg, PG_none);
 	pg->flags = was_pool ? 0 : PGF_FREED;
 	slabs[0] = &mm_no_slab;
 	for (i = 1; i < n; i++) {
-		pg[i].state = PG_none;
+		set_page_state(&pg[i], PG_none);
 		pg[i].flags = 0;
 		slabs[i] = &mm_no_slab;
 	}
+	mm_page_counters.used -= n;
 }
 
 /* Mark the first @nr pages at @pg allocated with @order; return their address. */
@@ -308,14 +308,12 @@ static void *prep_block(const struct mm_region *r, struct page *pg, unsigned int
 	void *addr = page_address(r, pg);
 	size_t i;
 
-	pg->state = PG_large;
+	set_page_state(pg, PG_large);
 	pg->order = (uint8_t)order;
 	pg->flags = 0;
-	mm_page_counters.used += nr;
-	if (mm_page_counters.used > mm_page_counters.peak_used)
-		mm_page_counters.peak_used = mm_page_counters.used;
+	page_counters_add(nr);
 	for (i = 1; i < nr; i++) {
-		pg[i].state = PG_tail;
+		set_page_state(&pg[i], PG_tail);
 		pg[i].head = pg;
 	}
 	vg_writable(addr, nr << PAGE_SHIFT);
@@ -342,7 +340,34 @@ static struct page *lookup_large(const void *addr, unsigned int order, struct mm
 	return b.head;
 }
 
-/* ---- unlocked calls (mm/internal.h) --------------------------------------------- */
+/*
+ * free_block_at - the free of free_pages() (@order) and of free_pages_exact()
+ * (@exact, @nr pages): give back the block at @addr when it is a live one
+ * of that order or size, else report the free for @caller. Takes mm_lock().
+ */
+static void free_block_at(void *addr, unsigned int order, bool exact, size_t nr, const void *caller)
+{
+	enum mm_report_kind why = MM_REPORT_BAD_PAGES;
+	struct mm_region *r = NULL;
+	struct page *pg = NULL;
+
+	mm_lock();
+	if (exact || order <= MAX_ORDER)
+		pg = lookup_large(addr, exact ? PAGE_ORDER_EXACT : order, &r, &why);
+	if (pg && exact && pg->nr_exact != nr) {
+		pg = NULL; /* a live block, freed with another size */
+		why = MM_REPORT_BAD_PAGES;
+	}
+	if (!pg)
+		mm_report(why, addr, NULL, NULL, caller);
+	else if (exact)
+		__free_pages_exact(r, pg);
+	else
+		__free_pages(r, pg, order);
+	mm_unlock();
+}
+
+/* ---- the calls for lock holders (mm/pages.h) --------------------------------------- */
 
 void *__get_free_pages(gfp_t gfp, unsigned int order)
 {
@@ -359,10 +384,8 @@ void *__get_free_pages(gfp_t gfp, unsigned int order)
 
 void __free_pages(struct mm_region *r, struct page *pg, unsigned int order)
 {
-	MM_BUG_ON(order > MAX_ORDER || pg->order != order ||
-		  (pg->state != PG_large && pg->state != PG_slab));
+	MM_BUG_ON(order > MAX_ORDER || pg->order != order || !page_is_head(pg));
 	clear_pages(r, pg, order_pages(order));
-	mm_page_counters.used -= order_pages(order);
 	free_block(r, (uintptr_t)page_address(r, pg), order);
 }
 
@@ -384,14 +407,28 @@ void *__alloc_pages_exact(size_t size, gfp_t gfp)
 	return prep_block(r, pg, PAGE_ORDER_EXACT, nr, gfp);
 }
 
+int __largest_free_order(void)
+{
+	const struct mm_region *r;
+	int o, largest = -1;
+
+	for_each_region(r) {
+		for (o = MAX_ORDER; o > largest; o--) {
+			if (r->nr_free_blocks[o]) {
+				largest = o;
+				break;
+			}
+		}
+	}
+	return largest;
+}
+
 void __free_pages_exact(struct mm_region *r, struct page *pg)
 {
 	size_t nr = pg->nr_exact;
 
-	MM_BUG_ON(pg->state != PG_large || !page_is_exact(pg) || !nr ||
-		  nr > order_pages(MAX_ORDER));
+	MM_BUG_ON(!page_is_large(pg) || !page_is_exact(pg) || !nr || nr > order_pages(MAX_ORDER));
 	clear_pages(r, pg, nr);
-	mm_page_counters.used -= nr;
 	free_range(r, (uintptr_t)page_address(r, pg), nr);
 }
 
@@ -399,19 +436,16 @@ void __free_pages_exact(struct mm_region *r, struct page *pg)
 
 int mm_add_region(void *start, size_t size)
 {
-	uintptr_t s = (uintptr_t)start, pages, end;
+	uintptr_t pages = region_meta_start(start, size), end;
 	struct mm_region *r;
 	unsigned int o;
 	size_t nr, i;
-	int ret = 0;
+	int ret;
 
-	/* The end must be representable, and a region needs more than a page. */
-	if (!start || size > UINTPTR_MAX - s || size <= PAGE_SIZE)
+	/* A region needs more than a page. */
+	if (!pages || size <= PAGE_SIZE)
 		return -MM_EINVAL;
-	pages = (s + _Alignof(struct page) - 1) & ~(uintptr_t)(_Alignof(struct page) - 1);
-	if (!mm_state) /* the first region keeps the caches at its start */
-		pages += mm_state_bytes();
-	end = (s + size) & ~(uintptr_t)(PAGE_SIZE - 1);
+	end = ((uintptr_t)start + size) & ~(uintptr_t)(PAGE_SIZE - 1);
 	/*
 	 * nr descriptors, their bits and nr pages fit when pages + nr * PAGE_META,
 	 * rounded up to a page, plus nr * PAGE_SIZE is at most end; as end is
@@ -422,22 +456,9 @@ int mm_add_region(void *start, size_t size)
 		return -MM_EINVAL;
 
 	mm_lock();
-	for_each_region(r) {
-		if (s < r->start + r->size && r->start < s + size) {
-			ret = -MM_EINVAL;
-			goto out;
-		}
-	}
-	if (mm_nr_regions == CONFIG_MM_MAX_REGIONS) {
-		ret = -MM_ENOSPC;
+	ret = region_add((uintptr_t)start, size, &r);
+	if (ret)
 		goto out;
-	}
-	if (!mm_state)
-		mm_state = (struct mm_state *)((s + _Alignof(struct page) - 1) &
-					       ~(uintptr_t)(_Alignof(struct page) - 1));
-	r = &mm_regions[mm_nr_regions++];
-	r->start = s;
-	r->size = size;
 	r->pages = (struct page *)pages;
 	r->slabs = (struct slab **)(r->pages + nr);
 	r->bits = (unsigned long *)(r->slabs + nr);
@@ -445,14 +466,10 @@ int mm_add_region(void *start, size_t size)
 	r->span = nr << PAGE_SHIFT;
 	r->end = r->base + r->span;
 	r->nr_pages = nr;
-	r->nr_free = 0;
-	for (o = 0; o <= MAX_ORDER; o++) {
+	for (o = 0; o <= MAX_ORDER; o++)
 		list_init(&r->free_area[o]);
-		r->nr_free_blocks[o] = 0;
-	}
 	for (o = 0; o < ARENA_ORDER; o++)
 		list_init(&r->pool_area[o]);
-	r->nr_arenas = 0;
 	mm_memset(r->pages, 0, nr * sizeof(struct page));
 	for (i = 0; i < nr; i++)
 		r->slabs[i] = &mm_no_slab;
@@ -477,19 +494,8 @@ void *get_free_pages(gfp_t gfp, unsigned int order)
 
 void free_pages(void *addr, unsigned int order)
 {
-	struct mm_region *r = NULL;
-	enum mm_report_kind why = MM_REPORT_BAD_PAGES;
-	struct page *pg;
-
-	if (!addr)
-		return;
-	mm_lock();
-	pg = order <= MAX_ORDER ? lookup_large(addr, order, &r, &why) : NULL;
-	if (pg)
-		__free_pages(r, pg, order);
-	else
-		mm_report(why, addr, NULL, NULL, __builtin_return_address(0));
-	mm_unlock();
+	if (addr)
+		free_block_at(addr, order, false, 0, _RET_IP_);
 }
 
 void *alloc_pages_exact(size_t size, gfp_t gfp)
@@ -506,48 +512,16 @@ void *alloc_pages_exact(size_t size, gfp_t gfp)
 
 void free_pages_exact(void *addr, size_t size)
 {
-	struct mm_region *r = NULL;
-	enum mm_report_kind why = MM_REPORT_BAD_PAGES;
-	struct page *pg;
-
-	if (!addr)
-		return;
-	mm_lock();
-	pg = lookup_large(addr, PAGE_ORDER_EXACT, &r, &why);
-	if (pg && pg->nr_exact == size_to_pages(size))
-		__free_pages_exact(r, pg);
-	else
-		mm_report(pg ? MM_REPORT_BAD_PAGES : why, addr, NULL, NULL,
-			  __builtin_return_address(0));
-	mm_unlock();
-}
-
-size_t mm_nr_free_pages(void)
-{
-	const struct mm_region *r;
-	size_t nr = 0;
-
-	mm_lock();
-	for_each_region(r)
-		nr += r->nr_free;
-	mm_unlock();
-	return nr;
+	if (addr)
+		free_block_at(addr, 0, true, size_to_pages(size), _RET_IP_);
 }
 
 int mm_largest_free_order(void)
 {
-	const struct mm_region *r;
-	int o, largest = -1;
+	int largest;
 
 	mm_lock();
-	for_each_region(r) {
-		for (o = MAX_ORDER; o > largest; o--) {
-			if (r->nr_free_blocks[o]) {
-				largest = o;
-				break;
-			}
-		}
-	}
+	largest = __largest_free_order();
 	mm_unlock();
 	return largest;
 }
@@ -566,7 +540,7 @@ struct slab *pool_alloc(struct kmem_cache *s)
 		return NULL;
 	r = addr_to_region((uintptr_t)addr);
 	pg = region_page(r, (uintptr_t)addr);
-	pg->state = PG_slab;
+	set_page_state(pg, PG_slab);
 	slab = &pg->pool;
 	mm_memset(slab, 0, sizeof(*slab));
 	slab->cache = s;
@@ -580,7 +554,7 @@ void pool_free(struct kmem_cache *s, struct slab *slab)
 {
 	struct page *pg = slab_page(slab);
 
-	pg->state = PG_large;
+	set_page_state(pg, PG_large);
 	__free_pages(page_region(pg), pg, s->order);
 }
 
@@ -620,7 +594,7 @@ void lookup_block(struct mm_region *r, const void *p, struct mm_block *b)
 			b->why = MM_REPORT_INTERIOR_FREE;
 		else
 			b->live = true;
-	} else if ((pg->flags & PGF_FREED) && !(a & (PAGE_SIZE - 1))) {
+	} else if (page_was_freed(pg) && !(a & (PAGE_SIZE - 1))) {
 		b->why = MM_REPORT_DOUBLE_FREE;
 	}
 }

@@ -88,10 +88,10 @@ enum page_state {
 	PG_tail,
 };
 
-/* struct page.flags */
-#define PGF_FREED \
-	0x1 /* the first page of a page-backed block that was freed: a
-		       * second free of it is a double free, not a foreign pointer */
+/* struct page.flags of a page that is no pool's (page_was_freed()): the first
+ * page of a page-backed block that was freed, so a second free of it is a
+ * double free, not a foreign pointer. */
+#define PGF_FREED 0x1
 
 struct page {
 	union {
@@ -134,6 +134,21 @@ _Static_assert(ARENA_ORDER >= 1 && ARENA_ORDER <= MAX_ORDER,
 /* order of a PG_large block from alloc_pages_exact(): its page count is nr_exact. */
 #define PAGE_ORDER_EXACT 0xff
 
+/*
+ * The page states, each read through one predicate and set through
+ * set_page_state(): nothing else tests struct page.state.
+ */
+static inline void set_page_state(struct page *pg, enum page_state state)
+{
+	pg->state = (uint8_t)state;
+}
+
+/* PG_none: inside a free block, not its first page. */
+static inline bool page_is_none(const struct page *pg)
+{
+	return pg->state == PG_none;
+}
+
 static inline bool page_is_free(const struct page *pg)
 {
 	return pg->state == PG_free;
@@ -154,9 +169,23 @@ static inline bool page_is_tail(const struct page *pg)
 	return pg->state == PG_tail;
 }
 
+/* The first page of an allocated block: a pool's (PG_slab) or a page-backed
+ * one's (PG_large). */
+static inline bool page_is_head(const struct page *pg)
+{
+	return page_is_slab(pg) || page_is_large(pg);
+}
+
+/* A PG_large block from alloc_pages_exact(), whose page count is nr_exact. */
 static inline bool page_is_exact(const struct page *pg)
 {
 	return pg->order == PAGE_ORDER_EXACT;
+}
+
+/* A page that is no pool's and was the first of a page-backed block freed. */
+static inline bool page_was_freed(const struct page *pg)
+{
+	return (pg->flags & PGF_FREED) != 0;
 }
 
 /* Pages of the allocated block whose first page is @pg (PG_slab or PG_large). */
@@ -165,43 +194,10 @@ static inline size_t page_block_pages(const struct page *pg)
 	return page_is_exact(pg) ? pg->nr_exact : (size_t)1 << pg->order;
 }
 
-struct mm_region {
-	uintptr_t base; /* address of page 0 */
-	uintptr_t span; /* nr_pages * PAGE_SIZE: a is in the pages when a - base < span */
-	struct slab **slabs; /* per page: its pool's header, or &mm_no_slab */
-	struct page *pages; /* descriptors, one per page */
-	unsigned long *bits; /* free bits, PAGE_BITS_LONGS per page */
-	uintptr_t start, size; /* as given to mm_add_region() */
-	uintptr_t end; /* base + span */
-	size_t nr_pages;
-	size_t nr_free; /* free pages in this region */
-	struct list_head free_area[MAX_ORDER + 1]; /* PG_free heads per order */
-	struct list_head pool_area[ARENA_ORDER]; /* the same, inside arenas claimed for pools */
-	size_t nr_free_blocks[MAX_ORDER + 1]; /* both lists of each order */
-	size_t nr_arenas; /* arenas claimed for pools now */
-};
-
-/* The regions added so far, in the order they were added. */
-extern struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
-extern unsigned int mm_nr_regions;
-
-#define for_each_region(r) for ((r) = mm_regions; (r) < mm_regions + mm_nr_regions; (r)++)
-
-/* Whether @a lies in the pages of @r. */
-static inline bool region_has(const struct mm_region *r, uintptr_t a)
+/* Bytes of the free blocks of @r. */
+static inline size_t region_free_bytes(const struct mm_region *r)
 {
-	return a - r->base < r->span;
-}
-
-/* The region holding address @a, or NULL. */
-static inline struct mm_region *addr_to_region(uintptr_t a)
-{
-	struct mm_region *r;
-
-	for_each_region(r)
-		if (region_has(r, a))
-			return r;
-	return NULL;
+	return r->nr_free << PAGE_SHIFT;
 }
 
 static inline struct page *region_page(const struct mm_region *r, uintptr_t a)
@@ -214,26 +210,12 @@ static inline void *page_address(const struct mm_region *r, const struct page *p
 	return (void *)(r->base + ((uintptr_t)(pg - r->pages) << PAGE_SHIFT));
 }
 
-/* The header of the pool of no page: nothing passes the fast free path's checks in it. */
-/* The header of every page without a pool: read-only (in flash on a board),
- * as nothing ever writes it. */
-extern const struct slab mm_no_slab_header;
-#define mm_no_slab (*(struct slab *)&mm_no_slab_header)
-
 /* The header of the pool page @pg belongs to, or NULL. */
 static inline struct slab *page_slab(const struct mm_region *r, const struct page *pg)
 {
 	struct slab *slab = r->slabs[pg - r->pages];
 
 	return slab == &mm_no_slab ? NULL : slab;
-}
-
-/* The header of the pool @p lies in, or NULL. */
-static inline struct slab *virt_to_slab(const void *p)
-{
-	struct mm_region *r = addr_to_region((uintptr_t)p);
-
-	return r ? page_slab(r, region_page(r, (uintptr_t)p)) : NULL;
 }
 
 /* The free bits of a pool whose first page is @pg. */
@@ -269,12 +251,14 @@ static inline struct page *compound_head(struct page *pg)
 
 /* ---- page allocator internals (page_alloc.c) ---------------------------------- */
 
-/* Unlocked versions of the public calls, for callers holding the lock. Both
- * mark the block PG_large (first page) and PG_tail (the rest, head set). */
+/* The public calls without their lock and checks, for callers that hold the
+ * lock (mm_lock()). Both mark the block PG_large (first page) and PG_tail
+ * (the rest, head set). */
 void *__get_free_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct mm_region *r, struct page *pg, unsigned int order);
 void *__alloc_pages_exact(size_t size, gfp_t gfp);
 void __free_pages_exact(struct mm_region *r, struct page *pg);
+int __largest_free_order(void);
 
 /* The first page of a pool, whose descriptor holds its header. */
 static inline struct page *slab_page(const struct slab *slab)

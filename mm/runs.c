@@ -38,18 +38,8 @@
 
 #if !CONFIG_MM_PAGE_ALLOC
 
-struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
-unsigned int mm_nr_regions;
-struct mm_page_counters mm_page_counters;
-
 _Static_assert(RUN_MIN <= PAGE_SIZE / 4, "a pool page is far bigger than the smallest run");
 _Static_assert(RUN_SL_COUNT <= 8, "a row's map is one byte");
-
-static inline unsigned int log2_floor(size_t x)
-{
-	return (unsigned int)(sizeof(unsigned long) * 8 - 1) -
-	       (unsigned int)__builtin_clzl((unsigned long)x);
-}
 
 /* ---- headers ------------------------------------------------------------------------ */
 
@@ -107,7 +97,7 @@ static void mapping(size_t u, unsigned int *fl, unsigned int *sl)
 		*sl = (unsigned int)u;
 		return;
 	}
-	f = log2_floor(u);
+	f = highest_bit(u);
 	*fl = f - RUN_SL_LOG + 1;
 	*sl = (unsigned int)(u >> (f - RUN_SL_LOG)) - RUN_SL_COUNT;
 }
@@ -126,14 +116,19 @@ static inline struct run **list_of(struct mm_region *r, unsigned int fl, unsigne
 	return &r->heads[fl * RUN_SL_COUNT + sl];
 }
 
+/* The free list of @run's size, its row in *@fl and column in *@sl. */
+static struct run **free_list(struct mm_region *r, const struct run *run, unsigned int *fl,
+			      unsigned int *sl)
+{
+	mapping(run_size(run) / RUN_GRAIN, fl, sl);
+	return list_of(r, *fl, *sl);
+}
+
 static void insert_free(struct mm_region *r, struct run *run)
 {
-	size_t size = run_size(run);
 	unsigned int fl, sl;
-	struct run **head;
+	struct run **head = free_list(r, run, &fl, &sl);
 
-	mapping(size / RUN_GRAIN, &fl, &sl);
-	head = list_of(r, fl, sl);
 	run->next = *head;
 	run->prev = NULL;
 	if (*head)
@@ -141,19 +136,16 @@ static void insert_free(struct mm_region *r, struct run *run)
 	*head = run;
 	r->sl_map[fl] |= (uint8_t)(1u << sl);
 	r->fl_map |= 1ul << fl;
-	*(uintptr_t *)((char *)run + size - sizeof(uintptr_t)) = size;
-	r->free_bytes += size;
+	*(uintptr_t *)((char *)run + run_size(run) - sizeof(uintptr_t)) = run_size(run);
+	r->free_bytes += run_size(run);
 	r->nr_free++;
 }
 
 static void remove_free(struct mm_region *r, struct run *run)
 {
-	size_t size = run_size(run);
 	unsigned int fl, sl;
-	struct run **head;
+	struct run **head = free_list(r, run, &fl, &sl);
 
-	mapping(size / RUN_GRAIN, &fl, &sl);
-	head = list_of(r, fl, sl);
 	if (run->prev)
 		run->prev->next = run->next;
 	else
@@ -165,7 +157,7 @@ static void remove_free(struct mm_region *r, struct run *run)
 		if (!r->sl_map[fl])
 			r->fl_map &= ~(1ul << fl);
 	}
-	r->free_bytes -= size;
+	r->free_bytes -= run_size(run);
 	r->nr_free--;
 }
 
@@ -184,7 +176,7 @@ static struct run *find_free(struct mm_region *r, size_t size)
 	if (run && run_size(run) >= size)
 		return run;
 	if (u >= RUN_SL_COUNT)
-		mapping(u + ((size_t)1 << (log2_floor(u) - RUN_SL_LOG)) - 1, &fl, &sl);
+		mapping(u + ((size_t)1 << (highest_bit(u) - RUN_SL_LOG)) - 1, &fl, &sl);
 	if (fl >= r->nr_fl)
 		return NULL;
 	cols = r->sl_map[fl] & (~0ul << sl);
@@ -208,7 +200,7 @@ static struct run *find_free(struct mm_region *r, size_t size)
 static struct run *take(struct mm_region *r, struct run *run, size_t size, uintptr_t flags)
 {
 	size_t have = run_size(run);
-	uintptr_t prev = run->size & RUN_PREV_FREE;
+	uintptr_t prev = run_prev_free(run);
 
 	if (have - size >= RUN_MIN) {
 		struct run *tail = (struct run *)((char *)run + size);
@@ -237,7 +229,7 @@ static struct run *take_aligned(struct mm_region *r, struct run *run, size_t siz
 {
 	uintptr_t a = (uintptr_t)run, end = a + run_size(run);
 	uintptr_t payload = (end - size + RUN_GRAIN) & ~(uintptr_t)(align - 1);
-	uintptr_t prev = run->size & RUN_PREV_FREE;
+	uintptr_t prev = run_prev_free(run);
 	size_t front, have = run_size(run);
 
 	/* What is left after it is nothing or a run of its own. */
@@ -300,9 +292,7 @@ struct run *run_alloc(size_t bytes, size_t align, uintptr_t flags, struct mm_reg
 		run = alloc_in(r, size, align, flags);
 		if (run) {
 			*rp = r;
-			mm_page_counters.used += run_size(run);
-			if (mm_page_counters.used > mm_page_counters.peak_used)
-				mm_page_counters.peak_used = mm_page_counters.used;
+			page_counters_add(run_size(run));
 			return run;
 		}
 	}
@@ -312,11 +302,11 @@ struct run *run_alloc(size_t bytes, size_t align, uintptr_t flags, struct mm_reg
 void run_free(struct mm_region *r, struct run *run)
 {
 	size_t size = run_size(run);
-	uintptr_t prev = run->size & RUN_PREV_FREE;
+	uintptr_t prev = run_prev_free(run);
 	struct run *next = run_after(r, run);
 
 	mm_page_counters.used -= size;
-	if (next && (next->size & RUN_FREE)) {
+	if (next && run_is_free(next)) {
 		remove_free(r, next);
 		size += run_size(next);
 		r->nr_runs--;
@@ -331,7 +321,7 @@ void run_free(struct mm_region *r, struct run *run)
 		run = (struct run *)((char *)run - before);
 		remove_free(r, run);
 		size += before;
-		prev = run->size & RUN_PREV_FREE;
+		prev = run_prev_free(run);
 		r->nr_runs--;
 	}
 	set_run(r, run, size | RUN_FREE | prev);
@@ -343,21 +333,16 @@ void run_free(struct mm_region *r, struct run *run)
 
 int mm_add_region(void *start, size_t size)
 {
-	uintptr_t s = (uintptr_t)start, p, heap, end;
+	uintptr_t p = region_meta_start(start, size), heap, end;
 	struct mm_region *r;
 	size_t nr_pages, i;
 	unsigned int nr_fl;
-	bool first = mm_state == NULL;
-	int ret = 0;
+	int ret;
 
-	if (!start || size > UINTPTR_MAX - s)
+	if (!p)
 		return -MM_EINVAL;
-	end = (s + size) & ~(uintptr_t)(RUN_GRAIN - 1);
-	p = (s + sizeof(void *) - 1) & ~(uintptr_t)(sizeof(void *) - 1);
-	if (first)
-		p += mm_state_bytes();
-	/* p < s: the start rounded up, or the state after it, wrapped past the top. */
-	if (p < s || p >= end)
+	end = ((uintptr_t)start + size) & ~(uintptr_t)(RUN_GRAIN - 1);
+	if (p >= end)
 		return -MM_EINVAL;
 	/* Upper bounds of the rows and pages the heap will have. */
 	nr_fl = rows_for(end - p);
@@ -370,23 +355,9 @@ int mm_add_region(void *start, size_t size)
 		return -MM_EINVAL;
 
 	mm_lock();
-	for_each_region(r) {
-		if (s < r->start + r->size && r->start < s + size) {
-			ret = -MM_EINVAL;
-			goto out;
-		}
-	}
-	if (mm_nr_regions == CONFIG_MM_MAX_REGIONS) {
-		ret = -MM_ENOSPC;
+	ret = region_add((uintptr_t)start, size, &r);
+	if (ret)
 		goto out;
-	}
-	r = &mm_regions[mm_nr_regions++];
-	mm_memset(r, 0, sizeof(*r));
-	r->start = s;
-	r->size = size;
-	if (first)
-		mm_state = (struct mm_state *)((s + sizeof(void *) - 1) &
-					       ~(uintptr_t)(sizeof(void *) - 1));
 	r->heads = (struct run **)p;
 	r->nr_fl = nr_fl;
 	r->sl_map = (uint8_t *)(r->heads + nr_fl * RUN_SL_COUNT);
@@ -405,8 +376,7 @@ int mm_add_region(void *start, size_t size)
 	set_run(r, (struct run *)heap, (end - heap) | RUN_FREE);
 	insert_free(r, (struct run *)heap);
 	r->nr_runs = 1;
-	if (first)
-		slab_up();
+	slab_up();
 out:
 	mm_unlock();
 	return ret;
@@ -492,7 +462,7 @@ void lookup_block(struct mm_region *r, const void *p, struct mm_block *b)
 			b->why = MM_REPORT_INTERIOR_FREE; /* in the heap, no run's payload */
 		return;
 	}
-	if (run->size & RUN_FREE) {
+	if (run_is_free(run)) {
 		b->why = MM_REPORT_DOUBLE_FREE;
 		return;
 	}
@@ -501,7 +471,7 @@ void lookup_block(struct mm_region *r, const void *p, struct mm_block *b)
 	b->head = run;
 	b->start = (void *)(uintptr_t)p;
 	b->size = run_size(run) - RUN_GRAIN;
-	b->kmalloc = !(run->size & RUN_PAGES);
+	b->kmalloc = !run_is_pages(run);
 	b->order = b->kmalloc ? BLOCK_EXACT : run_order(run);
 }
 
@@ -528,7 +498,7 @@ void for_each_large(void (*fn)(const struct mm_block *b, void *ctx), void *ctx)
 		for (a = r->heap_start; a < r->heap_end; a += run_size((const struct run *)a)) {
 			const struct run *run = (const struct run *)a;
 
-			if (run->size & (RUN_FREE | RUN_PAGES))
+			if (run_is_free(run) || run_is_pages(run))
 				continue;
 			mm_lookup(run_payload((struct run *)a), &b);
 			if (b.kind == BLOCK_PAGES && b.kmalloc)
@@ -607,18 +577,6 @@ void free_pages_exact(void *addr, size_t size)
 		free_run_pages(addr, BLOCK_EXACT, size_to_pages(size), __builtin_return_address(0));
 }
 
-size_t mm_nr_free_pages(void)
-{
-	const struct mm_region *r;
-	size_t bytes = 0;
-
-	mm_lock();
-	for_each_region(r)
-		bytes += r->free_bytes;
-	mm_unlock();
-	return bytes >> PAGE_SHIFT;
-}
-
 /* The largest free run of @r: at least the first size of its highest list. */
 static size_t largest_free(const struct mm_region *r)
 {
@@ -626,8 +584,7 @@ static size_t largest_free(const struct mm_region *r)
 
 	if (!r->fl_map)
 		return 0;
-	fl = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
-	     (unsigned int)__builtin_clzl(r->fl_map);
+	fl = highest_bit(r->fl_map);
 	sl = 7u - (unsigned int)__builtin_clz((unsigned int)r->sl_map[fl] << 24);
 	if (fl == 0)
 		return (size_t)sl * RUN_GRAIN;

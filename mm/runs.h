@@ -138,66 +138,6 @@ static inline size_t pool_max_objects(unsigned int order)
 /* The largest multiple of MM_MIN_ALIGN of which a one-page pool holds @n. */
 #define pool_class(n) ((POOL_AVAIL / (n)) & ~(size_t)(MM_MIN_ALIGN - 1))
 
-/* ---- regions ----------------------------------------------------------------------- */
-
-struct mm_region {
-	uintptr_t base; /* the page boundary at or below heap_start: page 0 */
-	uintptr_t span; /* heap_end - base: a is in the heap's pages when a - base < span */
-	struct slab **slabs; /* per page: the header of the pool in it, or &mm_no_slab */
-	uintptr_t start, size; /* as given to mm_add_region() */
-	uintptr_t heap_start, heap_end; /* the runs: heap_start is the first one's header */
-	uintptr_t secret; /* of the check words */
-	struct run **heads; /* nr_fl rows of RUN_SL_COUNT free lists */
-	uint8_t *sl_map; /* per row: which of its lists are not empty */
-	unsigned long fl_map; /* which rows are not empty */
-	unsigned int nr_fl; /* rows */
-	size_t nr_pages; /* pages of [base, heap_end), the last one maybe in part */
-	size_t free_bytes; /* in free runs, headers included */
-	size_t nr_free; /* free runs */
-	size_t nr_runs; /* runs, free or not */
-};
-
-/* The regions added so far, in the order they were added. */
-extern struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
-extern unsigned int mm_nr_regions;
-
-#define for_each_region(r) for ((r) = mm_regions; (r) < mm_regions + mm_nr_regions; (r)++)
-
-/* Whether @a lies in the pages of @r. */
-static inline bool region_has(const struct mm_region *r, uintptr_t a)
-{
-	return a - r->base < r->span;
-}
-
-/* The region holding address @a, or NULL. */
-static inline struct mm_region *addr_to_region(uintptr_t a)
-{
-	struct mm_region *r;
-
-	for_each_region(r)
-		if (region_has(r, a))
-			return r;
-	return NULL;
-}
-
-/* The header of the pool of no page: nothing passes the fast free path's checks in it. */
-/* The header of every page without a pool: read-only (in flash on a board),
- * as nothing ever writes it. */
-extern const struct slab mm_no_slab_header;
-#define mm_no_slab (*(struct slab *)&mm_no_slab_header)
-
-/* The header of the pool @p lies in, or NULL. */
-static inline struct slab *virt_to_slab(const void *p)
-{
-	struct mm_region *r = addr_to_region((uintptr_t)p);
-	struct slab *slab;
-
-	if (!r)
-		return NULL;
-	slab = r->slabs[((uintptr_t)p - r->base) >> PAGE_SHIFT];
-	return slab == &mm_no_slab ? NULL : slab;
-}
-
 /* The address of the first object of a pool of 2^@order pages: its header
  * ends the pool. */
 static inline uintptr_t slab_base_order(const struct slab *slab, unsigned int order)
@@ -233,6 +173,12 @@ void run_free(struct mm_region *r, struct run *run);
 /* The run whose payload is @p when @p is one (its check word holds), else NULL. */
 struct run *run_of(const struct mm_region *r, const void *p);
 
+/* Bytes of the free runs of @r, headers included. */
+static inline size_t region_free_bytes(const struct mm_region *r)
+{
+	return r->free_bytes;
+}
+
 static inline void *run_payload(struct run *run)
 {
 	return (char *)run + RUN_GRAIN;
@@ -241,6 +187,26 @@ static inline void *run_payload(struct run *run)
 static inline size_t run_size(const struct run *run)
 {
 	return run->size & ~(uintptr_t)RUN_FLAGS;
+}
+
+/* The flags of a header, each read through one of these: nothing else tests
+ * them. */
+static inline bool run_is_free(const struct run *run)
+{
+	return (run->size & RUN_FREE) != 0;
+}
+
+/* From get_free_pages() or alloc_pages_exact(), not kmalloc(). */
+static inline bool run_is_pages(const struct run *run)
+{
+	return (run->size & RUN_PAGES) != 0;
+}
+
+/* RUN_PREV_FREE when the run before @run is free (its last word holds its
+ * size), else 0: a flag to test or to carry into a new header. */
+static inline uintptr_t run_prev_free(const struct run *run)
+{
+	return run->size & RUN_PREV_FREE;
 }
 
 #endif /* MM_RUNS_H */

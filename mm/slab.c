@@ -64,8 +64,8 @@
  * from a list or one new pool from the page allocator, and then starts at
  * most one word; a free changes at most one list. No path walks a list.
  *
- * Context: every public call takes the port lock; the functions marked
- * "unlocked" in internal.h are called with it held.
+ * Context: every public call takes its locks (mm/internal.h: locking); the
+ * internals declared in internal.h are called with the locks each names held.
  */
 #include "slab_fast.h"
 
@@ -224,7 +224,7 @@ static struct slab *new_pool(struct kmem_cache *s)
 static void discard_pool(struct kmem_cache *s, struct slab *slab)
 {
 	MM_BUG_ON(READ_ONCE(slab->inuse) != 0 || slab->cache != s);
-	if (slab_state(slab) == SLAB_QUARANTINED) {
+	if (slab_is_quarantined(slab)) {
 		s->nr_lost -= slab->lost;
 		s->nr_quarantined--;
 	}
@@ -235,7 +235,7 @@ static void discard_pool(struct kmem_cache *s, struct slab *slab)
 /* A pool with nothing handed out, on no list: keep it, or give it back. */
 static void pool_emptied(struct kmem_cache *s, struct slab *slab)
 {
-	if (slab_state(slab) != SLAB_QUARANTINED && s->nr_empty + 1 <= CONFIG_MM_EMPTY_POOLS_KEPT) {
+	if (!slab_is_quarantined(slab) && s->nr_empty + 1 <= CONFIG_MM_EMPTY_POOLS_KEPT) {
 		set_slab_state(slab, SLAB_EMPTY);
 		list_add(&slab->list, &s->empty);
 		s->nr_empty++;
@@ -270,7 +270,7 @@ static void deactivate(struct kmem_cache *s, struct kmem_cache_cpu *c)
 	/* Other CPUs' frees may lower the count after this, but never to 0
 	 * nor from full without the shared lock (count_dec_inside()). */
 	inuse = count_add(&slab->inuse, -unused) - unused;
-	if (slab_state(slab) == SLAB_QUARANTINED) {
+	if (slab_is_quarantined(slab)) {
 		if (inuse == 0)
 			discard_pool(s, slab);
 	} else if (inuse == 0) {
@@ -351,7 +351,7 @@ static bool cache_refill(struct kmem_cache *s, struct kmem_cache_cpu *c, unsigne
 {
 	struct slab *slab = c->slab;
 
-	if (slab && slab_state(slab) != SLAB_QUARANTINED && slab_reserve(s, c, slab, res, scanned))
+	if (slab && !slab_is_quarantined(slab) && slab_reserve(s, c, slab, res, scanned))
 		return true;
 	if (c->slab)
 		deactivate(s, c);
@@ -547,6 +547,10 @@ static inline size_t round_up(size_t x, size_t a)
 
 /* Largest pool order picked for a small tail waste; beyond it, only to fit. */
 #define MM_POOL_MAX_ORDER 3
+_Static_assert(MM_POOL_MAX_ORDER == 3, "<mm/config.h> says a small tail is sought up to order 3");
+_Static_assert(MM_MIN_ALIGN >= _Alignof(long long) && MM_MIN_ALIGN >= _Alignof(long double) &&
+		       MM_MIN_ALIGN >= _Alignof(void *),
+	       "<mm/types.h> says MM_MIN_ALIGN is enough for any scalar type");
 
 /*
  * pool_order - pages per pool, as an order, for objects of @size bytes.
@@ -664,7 +668,8 @@ _Static_assert(POOL_AVAIL / MM_MIN_ALIGN <= SLAB_MAX_OBJECTS,
 	       "struct slab can count");
 
 /**
- * kmem_cache_setup - fill in a cache descriptor and list it. Unlocked.
+ * kmem_cache_setup - fill in a cache descriptor and list it. Caller holds
+ * the shared lock.
  *
  * The callers have checked the arguments with cache_fits().
  */
@@ -734,7 +739,7 @@ static bool cache_fits(size_t size, size_t align, slab_flags_t flags, bool ctor)
 /**
  * slab_up - set the slab layer up: the cache of cache descriptors and the
  * kmalloc classes. Called by the first mm_add_region() (or kmem_cache_create()
- * before any region). Unlocked; idempotent.
+ * before any region). Caller holds the shared lock; idempotent.
  */
 void slab_up(void)
 {
@@ -749,7 +754,7 @@ void slab_up(void)
 /**
  * slab_restart - set every cache up again, for new debug flags: only while no
  * cache holds a pool (so the only caches are the kmalloc classes and the
- * cache of cache descriptors). Unlocked.
+ * cache of cache descriptors). Caller holds every lock (mm_lock_all()).
  * Return: false, and nothing changed, when a cache holds a pool.
  */
 bool slab_restart(void)

@@ -28,7 +28,7 @@
  * pointer outside region 0 or not an object start, a double free, a pool
  * that changes list. Nothing is changed before a path leaves.
  *
- * Context: called with the lock held (mm_lock()); unlocked.
+ * Context: the caller holds cpu_lock(); nothing here takes a lock.
  */
 #ifndef MM_SLAB_FAST_H
 #define MM_SLAB_FAST_H
@@ -37,7 +37,7 @@
 
 /*
  * reservation_pop - hand out the first object of the reservation in *@res
- * (the fast one, cpu.bits, or held), which is not empty. Unlocked.
+ * (the fast one, cpu.bits, or held), which is not empty. Under cpu_lock().
  */
 static inline void *reservation_pop(struct kmem_cache *s, struct kmem_cache_cpu *c,
 				    unsigned long *res)
@@ -79,7 +79,8 @@ static inline void *slab_alloc_fast(struct kmem_cache *s, unsigned int cpu, size
 /*
  * virt_to_slab_fast - the pool header of @p when @p lies in a pool of the
  * first region, else &mm_no_slab (on which every free misses the fast path:
- * NULL and ZERO_SIZE_PTR too). Unlocked.
+ * NULL and ZERO_SIZE_PTR too). Takes no lock and needs none: the caller
+ * holds cpu_lock() for what it does with the answer.
  */
 static inline struct slab *virt_to_slab_fast(const void *p)
 {

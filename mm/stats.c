@@ -40,7 +40,7 @@
 /* Its heap-map character for a pool: its fill in tenths, '@' full, 'Q' quarantined. */
 static char pool_char(const struct slab *slab)
 {
-	if (slab_state(slab) == SLAB_QUARANTINED)
+	if (slab_is_quarantined(slab))
 		return 'Q';
 	if (slab->inuse == slab->cache->objects)
 		return '@';
@@ -53,8 +53,7 @@ static char pool_char(const struct slab *slab)
 static void region_stats(struct mm_stats *st)
 {
 	struct mm_region *r;
-	unsigned int i;
-	int order = -1;
+	int order = __largest_free_order();
 
 	st->nr_regions = mm_nr_regions;
 	for_each_region(r) {
@@ -62,9 +61,6 @@ static void region_stats(struct mm_stats *st)
 		st->pages_total += r->nr_pages;
 		st->pages_free += r->nr_free;
 		st->nr_arenas += r->nr_arenas;
-		for (i = 0; i <= MAX_ORDER; i++)
-			if (r->nr_free_blocks[i] && (int)i > order)
-				order = (int)i;
 	}
 	st->total_bytes = st->pages_total << PAGE_SHIFT;
 	st->free_bytes = st->pages_free << PAGE_SHIFT;
@@ -137,8 +133,7 @@ static unsigned int region_free_counts(const struct mm_region *r, size_t *counts
 	for (fl = 0; fl < r->nr_fl; fl++) {
 		for (sl = 0; sl < RUN_SL_COUNT; sl++) {
 			for (run = r->heads[fl * RUN_SL_COUNT + sl]; run; run = run->next) {
-				k = (unsigned int)(sizeof(unsigned long) * 8 - 1) -
-				    (unsigned int)__builtin_clzl(run_size(run) / RUN_GRAIN);
+				k = highest_bit(run_size(run) / RUN_GRAIN);
 				if (k < max)
 					counts[k]++;
 				if (k + 1 > n)
@@ -184,7 +179,7 @@ static void heapmap_row(const struct mm_region *r, size_t first, size_t n, char 
 		end = a + run_size(run);
 		if (end <= lo || r->slabs[(a + RUN_GRAIN - r->base) >> PAGE_SHIFT] != &mm_no_slab)
 			continue;
-		c = (run->size & RUN_FREE) ? '.' : (run->size & RUN_PAGES) ? 'P' : 'L';
+		c = run_is_free(run) ? '.' : run_is_pages(run) ? 'P' : 'L';
 		for (i = (a > lo ? (a - lo) >> PAGE_SHIFT : 0);
 		     i < n && lo + (i << PAGE_SHIFT) < end; i++)
 			if (row[i] == ' ' || run_rank(c) < run_rank(row[i]))
@@ -343,7 +338,7 @@ void mm_reset_peak(void)
 
 /* ---- printing ------------------------------------------------------------------------- */
 
-static void pr_str(const struct mm_printer *p, const char *s)
+void mm_print_str(const struct mm_printer *p, const char *s)
 {
 	size_t n = 0;
 
@@ -352,40 +347,31 @@ static void pr_str(const struct mm_printer *p, const char *s)
 	p->write(p->ctx, s, n);
 }
 
+/* @n characters @c (a space or '0'). */
 static void pr_chars(const struct mm_printer *p, char c, int n)
 {
-	char buf[32];
-	int i;
+	static const char zeros[] = "0000000000000000", spaces[] = "                ";
+	const int chunk = (int)sizeof(zeros) - 1;
 
-	for (i = 0; i < (int)sizeof(buf); i++)
-		buf[i] = c;
-	for (; n > 0; n -= (int)sizeof(buf))
-		p->write(p->ctx, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf));
+	for (; n > 0; n -= chunk)
+		p->write(p->ctx, c == '0' ? zeros : spaces, n < chunk ? (size_t)n : (size_t)chunk);
 }
 
-/*
- * pr_num - print @v in decimal, right-aligned in @width columns (left-aligned
- * when @width is negative); with @base 16, as "0x" and at least @width digits.
- */
-static void pr_num(const struct mm_printer *p, unsigned long long v, int width, unsigned int base)
+void mm_print_num(const struct mm_printer *p, unsigned long v, int width, unsigned int base)
 {
-	char buf[24];
-	int n = 0;
+	char digits[MM_NUM_DIGITS];
+	int n = (int)mm_format_num(digits, v, base);
 	bool left = width < 0;
 
 	if (left)
 		width = -width;
-	do {
-		buf[sizeof(buf) - 1 - n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
 	if (base == 16) {
-		pr_str(p, "0x");
+		p->write(p->ctx, "0x", 2);
 		pr_chars(p, '0', width - n);
 	} else if (!left) {
 		pr_chars(p, ' ', width - n);
 	}
-	p->write(p->ctx, buf + sizeof(buf) - n, (size_t)n);
+	p->write(p->ctx, digits, (size_t)n);
 	if (left && base != 16)
 		pr_chars(p, ' ', width - n);
 }
@@ -397,7 +383,7 @@ static void pr_padded(const struct mm_printer *p, const char *s, int width)
 
 	while (s[n])
 		n++;
-	pr_str(p, s);
+	p->write(p->ctx, s, (size_t)n);
 	pr_chars(p, ' ', width - n);
 }
 
@@ -406,49 +392,49 @@ void mm_print_slabinfo(const struct mm_printer *p)
 	struct mm_cache_stats st;
 	unsigned int i;
 
-	pr_str(p, "slabinfo - version: 2.1\n");
-	pr_str(p, "# name            <active_objs> <num_objs> <objsize> <objperslab> "
-		  "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata "
-		  "<active_slabs> <num_slabs> <sharedavail> : stats <allocs> <frees> <failures> "
-		  "<peak_active> <lost>\n");
+	mm_print_str(p, "slabinfo - version: 2.1\n");
+	mm_print_str(p,
+		     "# name            <active_objs> <num_objs> <objsize> <objperslab> "
+		     "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata "
+		     "<active_slabs> <num_slabs> <sharedavail> : stats <allocs> <frees> <failures> "
+		     "<peak_active> <lost>\n");
 	for (i = 0; mm_get_cache_stats(i, &st); i++) {
 		if (st.total_pools == 0 && st.nr_allocs == 0 && st.nr_failures == 0)
 			continue;
 		pr_padded(p, st.name, 17);
-		pr_str(p, " ");
-		pr_num(p, st.active_objs, 6, 10);
-		pr_str(p, " ");
-		pr_num(p, st.total_objs, 6, 10);
-		pr_str(p, " ");
-		pr_num(p, st.stride, 6, 10);
-		pr_str(p, " ");
-		pr_num(p, st.objs_per_pool, 4, 10);
-		pr_str(p, " ");
-		pr_num(p, st.pages_per_pool, 4, 10);
-		pr_str(p, " : tunables    0    0    0 : slabdata ");
-		pr_num(p, st.active_pools, 6, 10);
-		pr_str(p, " ");
-		pr_num(p, st.total_pools, 6, 10);
-		pr_str(p, "      0 : stats ");
-		pr_num(p, st.nr_allocs, 8, 10);
-		pr_str(p, " ");
-		pr_num(p, st.nr_frees, 8, 10);
-		pr_str(p, " ");
-		pr_num(p, st.nr_failures, 6, 10);
-		pr_str(p, " ");
-		pr_num(p, st.peak_active_objs, 6, 10);
-		pr_str(p, " ");
-		pr_num(p, st.lost_objs, 4, 10);
-		pr_str(p, "\n");
+		mm_print_str(p, " ");
+		mm_print_num(p, st.active_objs, 6, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.total_objs, 6, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.stride, 6, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.objs_per_pool, 4, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.pages_per_pool, 4, 10);
+		mm_print_str(p, " : tunables    0    0    0 : slabdata ");
+		mm_print_num(p, st.active_pools, 6, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.total_pools, 6, 10);
+		mm_print_str(p, "      0 : stats ");
+		mm_print_num(p, st.nr_allocs, 8, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.nr_frees, 8, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.nr_failures, 6, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.peak_active_objs, 6, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, st.lost_objs, 4, 10);
+		mm_print_str(p, "\n");
 	}
 }
 
-/* One meminfo line: "Name:" padded, then the value (in kB when @kb). */
-static void pr_meminfo(const struct mm_printer *p, const char *name, size_t v, bool kb)
+void mm_print_meminfo_line(const struct mm_printer *p, const char *name, size_t v, bool kb)
 {
 	pr_padded(p, name, 16);
-	pr_num(p, kb ? (v + 1023) / 1024 : v, 8, 10);
-	pr_str(p, kb ? " kB\n" : "\n");
+	mm_print_num(p, kb ? (v + 1023) / 1024 : v, 8, 10);
+	mm_print_str(p, kb ? " kB\n" : "\n");
 }
 
 void mm_print_meminfo(const struct mm_printer *p)
@@ -456,32 +442,32 @@ void mm_print_meminfo(const struct mm_printer *p)
 	struct mm_stats st;
 
 	mm_get_stats(&st);
-	pr_meminfo(p, "RegionTotal:", st.region_bytes, true);
-	pr_meminfo(p, "MemTotal:", st.total_bytes, true);
-	pr_meminfo(p, "MemFree:", st.free_bytes, true);
-	pr_meminfo(p, "MemUsed:", st.used_bytes, true);
-	pr_meminfo(p, "MemUsedPeak:", st.peak_used_bytes, true);
-	pr_meminfo(p, "Slab:", st.pool_bytes, true);
-	pr_meminfo(p, "PageBacked:", st.large_bytes, true);
-	pr_meminfo(p, "OtherPages:", st.other_page_bytes, true);
-	pr_meminfo(p, "Metadata:", st.meta_bytes, true);
-	pr_meminfo(p, "LiveBytes:", st.live_bytes, true);
-	pr_meminfo(p, "LiveRequested:", st.live_requested_bytes, true);
-	pr_meminfo(p, "Lost:", st.lost_bytes, true);
-	pr_meminfo(p, "LargestFree:", st.largest_free_bytes, true);
-	pr_meminfo(p, "Regions:", st.nr_regions, false);
-	pr_meminfo(p, "Caches:", st.nr_caches, false);
+	mm_print_meminfo_line(p, "RegionTotal:", st.region_bytes, true);
+	mm_print_meminfo_line(p, "MemTotal:", st.total_bytes, true);
+	mm_print_meminfo_line(p, "MemFree:", st.free_bytes, true);
+	mm_print_meminfo_line(p, "MemUsed:", st.used_bytes, true);
+	mm_print_meminfo_line(p, "MemUsedPeak:", st.peak_used_bytes, true);
+	mm_print_meminfo_line(p, "Slab:", st.pool_bytes, true);
+	mm_print_meminfo_line(p, "PageBacked:", st.large_bytes, true);
+	mm_print_meminfo_line(p, "OtherPages:", st.other_page_bytes, true);
+	mm_print_meminfo_line(p, "Metadata:", st.meta_bytes, true);
+	mm_print_meminfo_line(p, "LiveBytes:", st.live_bytes, true);
+	mm_print_meminfo_line(p, "LiveRequested:", st.live_requested_bytes, true);
+	mm_print_meminfo_line(p, "Lost:", st.lost_bytes, true);
+	mm_print_meminfo_line(p, "LargestFree:", st.largest_free_bytes, true);
+	mm_print_meminfo_line(p, "Regions:", st.nr_regions, false);
+	mm_print_meminfo_line(p, "Caches:", st.nr_caches, false);
 	if (IS_ENABLED(CONFIG_MM_PAGE_ALLOC))
-		pr_meminfo(p, "Arenas:", st.nr_arenas, false);
+		mm_print_meminfo_line(p, "Arenas:", st.nr_arenas, false);
 	else
-		pr_meminfo(p, "FreeRuns:", st.nr_free_runs, false);
-	pr_meminfo(p, "Pools:", st.nr_pools, false);
-	pr_meminfo(p, "Quarantined:", st.nr_quarantined, false);
-	pr_meminfo(p, "LargeBlocks:", st.nr_large, false);
-	pr_meminfo(p, "Allocations:", st.nr_allocs, false);
-	pr_meminfo(p, "Frees:", st.nr_frees, false);
-	pr_meminfo(p, "Failures:", st.nr_failures, false);
-	pr_meminfo(p, "Reports:", st.nr_reports, false);
+		mm_print_meminfo_line(p, "FreeRuns:", st.nr_free_runs, false);
+	mm_print_meminfo_line(p, "Pools:", st.nr_pools, false);
+	mm_print_meminfo_line(p, "Quarantined:", st.nr_quarantined, false);
+	mm_print_meminfo_line(p, "LargeBlocks:", st.nr_large, false);
+	mm_print_meminfo_line(p, "Allocations:", st.nr_allocs, false);
+	mm_print_meminfo_line(p, "Frees:", st.nr_frees, false);
+	mm_print_meminfo_line(p, "Failures:", st.nr_failures, false);
+	mm_print_meminfo_line(p, "Reports:", st.nr_reports, false);
 }
 
 /* Columns of mm_print_buddyinfo(): orders, or powers of two of a run's grains. */
@@ -500,11 +486,11 @@ void mm_print_buddyinfo(const struct mm_printer *p)
 			n = i;
 	}
 	mm_unlock();
-	pr_str(p, IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? "region  base       order:"
-						   : "region  base    2^n grains:");
+	mm_print_str(p, IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? "region  base       order:"
+							 : "region  base    2^n grains:");
 	for (i = 0; i < n; i++)
-		pr_num(p, i, 6, 10);
-	pr_str(p, "\n");
+		mm_print_num(p, i, 6, 10);
+	mm_print_str(p, "\n");
 	for (ri = 0;; ri++) {
 		mm_lock();
 		if (ri >= mm_nr_regions) {
@@ -515,18 +501,19 @@ void mm_print_buddyinfo(const struct mm_printer *p)
 		mm_memset(counts, 0, sizeof(counts));
 		region_free_counts(&mm_regions[ri], counts, FREE_COLUMNS);
 		mm_unlock();
-		pr_str(p, "Region ");
-		pr_num(p, ri, -1, 10);
-		pr_str(p, " ");
-		pr_num(p, base, 8, 16);
-		pr_str(p, "      ");
+		mm_print_str(p, "Region ");
+		mm_print_num(p, ri, -1, 10);
+		mm_print_str(p, " ");
+		mm_print_num(p, base, 8, 16);
+		mm_print_str(p, "      ");
 		for (i = 0; i < n; i++)
-			pr_num(p, counts[i], 6, 10);
-		pr_str(p, "\n");
+			mm_print_num(p, counts[i], 6, 10);
+		mm_print_str(p, "\n");
 	}
 }
 
 #define HEAPMAP_COLUMNS 64
+_Static_assert(HEAPMAP_COLUMNS == 64, "<mm/stats.h> says the heap map has 64 pages to a row");
 
 void mm_print_heapmap(const struct mm_printer *p)
 {
@@ -535,9 +522,9 @@ void mm_print_heapmap(const struct mm_printer *p)
 	uintptr_t start, base;
 	unsigned int ri;
 
-	pr_str(p, "heap map: one character per page of ");
-	pr_num(p, PAGE_SIZE, -1, 10);
-	pr_str(p, " bytes\n");
+	mm_print_str(p, "heap map: one character per page of ");
+	mm_print_num(p, PAGE_SIZE, -1, 10);
+	mm_print_str(p, " bytes\n");
 	for (ri = 0;; ri++) {
 		mm_lock();
 		if (ri >= mm_nr_regions) {
@@ -560,19 +547,20 @@ void mm_print_heapmap(const struct mm_printer *p)
 			if (col < n)
 				heapmap_row(&mm_regions[ri], i + col - meta, n - col, row + col);
 			mm_unlock_all();
-			pr_num(p,
-			       i < meta ? start + (i << PAGE_SHIFT)
-					: base + ((i - meta) << PAGE_SHIFT),
-			       8, 16);
-			pr_str(p, " ");
+			mm_print_num(p,
+				     i < meta ? start + (i << PAGE_SHIFT)
+					      : base + ((i - meta) << PAGE_SHIFT),
+				     8, 16);
+			mm_print_str(p, " ");
 			p->write(p->ctx, row, n);
-			pr_str(p, "\n");
+			mm_print_str(p, "\n");
 		}
 	}
-	pr_str(p, IS_ENABLED(CONFIG_MM_PAGE_ALLOC) ? "legend: m page descriptors and free bits  . "
-						     "free  0-9 pool fill in tenths\n"
-						   : "legend: m caches, free lists and pool "
-						     "pointers  . free  0-9 pool fill in tenths\n");
-	pr_str(p, "        @ full pool  Q quarantined pool  L page-backed kmalloc block\n"
-		  "        P pages from get_free_pages()\n");
+	mm_print_str(p, IS_ENABLED(CONFIG_MM_PAGE_ALLOC)
+				? "legend: m page descriptors and free bits  . "
+				  "free  0-9 pool fill in tenths\n"
+				: "legend: m caches, free lists and pool "
+				  "pointers  . free  0-9 pool fill in tenths\n");
+	mm_print_str(p, "        @ full pool  Q quarantined pool  L page-backed kmalloc block\n"
+			"        P pages from get_free_pages()\n");
 }

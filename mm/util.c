@@ -4,7 +4,9 @@
  *
  * mm/ is built with -ffreestanding -fno-builtin, so it has no memset or
  * memcpy of its own; these are word-at-a-time loops, good enough for
- * zeroing objects and copying in krealloc().
+ * zeroing objects and copying in krealloc(). mm_format_num() is the one
+ * place that turns a number into digits: the printers (mm_print_num(),
+ * mm/stats.c) and the kmalloc class names use it.
  */
 #include "internal.h"
 
@@ -44,6 +46,20 @@ void mm_memcpy(void *dst, const void *src, size_t n)
 	}
 	while (n--)
 		*d++ = *s++;
+}
+
+unsigned int mm_format_num(char *buf, unsigned long v, unsigned int base)
+{
+	char digits[MM_NUM_DIGITS];
+	unsigned int n = 0, i = 0;
+
+	do {
+		digits[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (n)
+		buf[i++] = digits[--n];
+	return i;
 }
 
 void mm_report_init(struct mm_report *r, enum mm_report_kind kind, const void *addr,

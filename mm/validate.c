@@ -92,7 +92,7 @@ static void check_pool(struct slab *slab)
 		corrupt((void *)base, s, "pool header out of range");
 		return;
 	}
-	if (slab_state(slab) == SLAB_QUARANTINED)
+	if (slab_is_quarantined(slab))
 		return; /* reported when quarantined; its bits are not trusted */
 	carved = slab_carved(s, slab);
 	if (slab->limit != (cache_slow_only(s) ? 0 : carved))
@@ -133,7 +133,7 @@ static size_t check_free_list(struct mm_region *r, struct list_head *head, unsig
 			break;
 		}
 		a = (uintptr_t)page_address(r, pg);
-		if (pg->state != PG_free || pg->order != o || (a & ((PAGE_SIZE << o) - 1)) ||
+		if (!page_is_free(pg) || pg->order != o || (a & ((PAGE_SIZE << o) - 1)) ||
 		    a + (PAGE_SIZE << o) > r->end)
 			corrupt((void *)a, NULL, "bad free block on a free list");
 		else if (o < ARENA_ORDER && (pg->arena == ARENA_POOLS) != pools)
@@ -173,22 +173,19 @@ static size_t check_blocks(struct mm_region *r)
 		struct page *pg = &r->pages[i];
 		void *addr = page_address(r, pg);
 
-		switch (pg->state) {
-		case PG_free:
+		if (page_is_free(pg)) {
 			n = (size_t)1 << pg->order;
 			for (j = 1; j < n && i + j < r->nr_pages; j++)
-				if (pg[j].state != PG_none || page_slab(r, &pg[j]))
+				if (!page_is_none(&pg[j]) || page_slab(r, &pg[j]))
 					corrupt(page_address(r, &pg[j]), NULL,
 						"page inside a free block is in use");
-			break;
-		case PG_slab:
-		case PG_large:
+		} else if (page_is_head(pg)) {
 			n = page_block_pages(pg);
 			for (j = 1; j < n && i + j < r->nr_pages; j++)
-				if (pg[j].state != PG_tail || pg[j].head != pg)
+				if (!page_is_tail(&pg[j]) || pg[j].head != pg)
 					corrupt(page_address(r, &pg[j]), NULL,
 						"page of a block does not point to its head");
-			if (pg->state == PG_slab) {
+			if (page_is_slab(pg)) {
 				if (pg->order != pg->pool.cache->order ||
 				    pg->pool.bitmap != page_bits(r, pg))
 					corrupt(addr, NULL, "pool header out of range");
@@ -196,11 +193,9 @@ static size_t check_blocks(struct mm_region *r)
 					check_pool(&pg->pool);
 			}
 			used += n;
-			break;
-		default:
+		} else {
 			corrupt(addr, NULL, "page belongs to no block");
 			n = 1;
-			break;
 		}
 		i += n ? n : 1;
 	}
@@ -240,7 +235,8 @@ static struct slab *run_pool(const struct mm_region *r, uintptr_t a)
 static size_t check_runs(struct mm_region *r)
 {
 	size_t used = 0, free = 0, nr_free = 0, runs = 0, size, page;
-	uintptr_t a, prev_free = 0;
+	bool prev_free = false;
+	uintptr_t a;
 	const struct run *run;
 	struct slab *slab;
 	unsigned int fl, sl;
@@ -252,11 +248,11 @@ static size_t check_runs(struct mm_region *r)
 			corrupt((void *)a, NULL, "run header does not check");
 			return used;
 		}
-		if (!!(run->size & RUN_PREV_FREE) != !!prev_free)
+		if (!run_prev_free(run) != !prev_free)
 			corrupt((void *)a, NULL,
 				"run's RUN_PREV_FREE disagrees with the run before");
 		runs++;
-		if (run->size & RUN_FREE) {
+		if (run_is_free(run)) {
 			if (prev_free)
 				corrupt((void *)a, NULL, "two free runs next to each other");
 			if (*(const uintptr_t *)(a + size - sizeof(uintptr_t)) != size)
@@ -269,7 +265,7 @@ static size_t check_runs(struct mm_region *r)
 			if (slab && size - (PAGE_SIZE << slab->cache->order) >= RUN_MIN)
 				corrupt((void *)a, slab->cache, "pool run of the wrong size");
 		}
-		prev_free = run->size & RUN_FREE;
+		prev_free = run_is_free(run);
 	}
 	/* Every page that points to a pool lies in that pool's run. */
 	for (page = 0; page < r->nr_pages; page++) {
@@ -289,7 +285,7 @@ static size_t check_runs(struct mm_region *r)
 				corrupt(r->heads, NULL, "free list map disagrees with its list");
 			for (run = head; run; run = run->next) {
 				if (!run_of(r, (const char *)run + RUN_GRAIN) ||
-				    !(run->size & RUN_FREE)) {
+				    !run_is_free(run)) {
 					corrupt(run, NULL, "run on a free list is not free");
 					break;
 				}
@@ -320,7 +316,7 @@ static void validate_regions(void)
 			if (!size)
 				break;
 			slab = run_pool(r, a);
-			if (slab && !(((const struct run *)a)->size & RUN_FREE))
+			if (slab && !run_is_free((const struct run *)a))
 				check_pool(slab);
 		}
 	}
@@ -366,7 +362,7 @@ static void count_pool(struct slab *slab, void *ctx)
 		return;
 	count->pools++;
 	count->live += slab->inuse - slab_reserved(count->cache, slab);
-	if (slab_state(slab) == SLAB_QUARANTINED)
+	if (slab_is_quarantined(slab))
 		count->quarantined++;
 }
 
@@ -389,7 +385,7 @@ static void check_cache(struct kmem_cache *s)
 		const struct kmem_cache_cpu *c = &s->cpu[cpu];
 
 		if (c->slab && (c->slab->cache != s || (slab_state(c->slab) != SLAB_ACTIVE &&
-							slab_state(c->slab) != SLAB_QUARANTINED)))
+							!slab_is_quarantined(c->slab))))
 			corrupt(c->slab, s, "active pool is not the cache's");
 		if (!c->slab && (c->bits | c->held))
 			corrupt(s, s, "reservation without an active pool");

@@ -682,46 +682,16 @@ void mm_libc_get_stats(struct mm_libc_stats *st)
 	st->nr_einval = __atomic_load_n(&libc_stats.nr_einval, __ATOMIC_RELAXED);
 }
 
-/* One line: "Name:" padded to 16 columns, the value right-aligned in 8, and
- * " kB" when @kb. No printf: the glue may not allocate while printing. */
-static void print_line(const struct mm_printer *p, const char *name, size_t v, bool kb)
-{
-	char buf[64];
-	char digits[24];
-	size_t n = 0;
-	int i = 0;
-
-	if (kb)
-		v = (v + 1023) / 1024;
-	while (*name)
-		buf[n++] = *name++;
-	while (n < 16)
-		buf[n++] = ' ';
-	do {
-		digits[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (; i < 8 && n < 16 + 8 - (size_t)i; n++)
-		buf[n] = ' ';
-	while (i)
-		buf[n++] = digits[--i];
-	if (kb) {
-		memcpy(buf + n, " kB", 3);
-		n += 3;
-	}
-	buf[n++] = '\n';
-	p->write(p->ctx, buf, n);
-}
-
+/* No printf: the glue may not allocate while printing. */
 void mm_libc_print_stats(const struct mm_printer *p)
 {
 	struct mm_libc_stats st;
 
 	mm_libc_get_stats(&st);
-	print_line(p, "MallocAligned:", st.nr_aligned, false);
-	print_line(p, "MallocMapped:", st.nr_mapped, false);
-	print_line(p, "MallocMappedMem:", st.mapped_bytes, true);
-	print_line(p, "MallocGrows:", st.nr_grows, false);
-	print_line(p, "MallocENOMEM:", st.nr_enomem, false);
-	print_line(p, "MallocEINVAL:", st.nr_einval, false);
+	mm_print_meminfo_line(p, "MallocAligned:", st.nr_aligned, false);
+	mm_print_meminfo_line(p, "MallocMapped:", st.nr_mapped, false);
+	mm_print_meminfo_line(p, "MallocMappedMem:", st.mapped_bytes, true);
+	mm_print_meminfo_line(p, "MallocGrows:", st.nr_grows, false);
+	mm_print_meminfo_line(p, "MallocENOMEM:", st.nr_enomem, false);
+	mm_print_meminfo_line(p, "MallocEINVAL:", st.nr_einval, false);
 }

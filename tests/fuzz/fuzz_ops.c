@@ -509,7 +509,7 @@ static bool in_free_memory(const void *p)
 	if (!pg)
 		return false;
 	pg = compound_head(pg);
-	return pg->state == PG_free || pg->state == PG_none;
+	return page_is_free(pg) || page_is_none(pg);
 }
 
 /* The region's metadata, where no block is: its page descriptors. */
@@ -561,7 +561,7 @@ static bool in_free_memory(const void *p)
 	for (a = r->heap_start; a < r->heap_end; a += run_size(run)) {
 		run = (const struct run *)a;
 		if (hdr < a + run_size(run))
-			return (run->size & RUN_FREE) != 0;
+			return run_is_free(run);
 	}
 	return false;
 }

@@ -473,7 +473,7 @@ Test(validate, a_broken_free_run_end_is_found)
 	kfree(p);
 	/* The freed run merged with the free rest of the heap: its last word is its size. */
 	run = (struct run *)mm_regions[0].heap_start;
-	while (!(run->size & RUN_FREE))
+	while (!run_is_free(run))
 		run = (struct run *)((char *)run + run_size(run));
 	last = (uintptr_t *)((char *)run + run_size(run) - sizeof(uintptr_t));
 	(*last)++;

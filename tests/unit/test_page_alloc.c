@@ -84,7 +84,7 @@ static void check_free_lists(const struct mm_region *r)
 			cr_assert(pg >= r->pages && pg < r->pages + r->nr_pages,
 				  "order %u: list entry outside the descriptors", o);
 			a = (uintptr_t)page_address(r, pg);
-			cr_assert(pg->state == PG_free && pg->order == o,
+			cr_assert(page_is_free(pg) && pg->order == o,
 				  "order %u: listed page %#lx is state %u order %u", o,
 				  (unsigned long)a, pg->state, pg->order);
 			cr_assert_eq(a % ORDER_BYTES(o), 0,
@@ -108,12 +108,12 @@ static void check_free_block(const struct mm_region *r, const struct page *pg)
 	size_t j;
 
 	for (j = 1; j < (size_t)1 << pg->order; j++)
-		cr_assert_eq(pg[j].state, PG_none, "page %zu of free block %#lx is state %u", j,
-			     (unsigned long)a, pg[j].state);
+		cr_assert(page_is_none(&pg[j]), "page %zu of free block %#lx is state %u", j,
+			  (unsigned long)a, pg[j].state);
 	if (pg->order < MAX_ORDER && b >= r->base && b < r->end) {
 		const struct page *buddy = region_page(r, b);
 
-		cr_assert(!(buddy->state == PG_free && buddy->order == pg->order),
+		cr_assert(!(page_is_free(buddy) && buddy->order == pg->order),
 			  "free buddies %#lx and %#lx of order %u are not merged", (unsigned long)a,
 			  (unsigned long)b, pg->order);
 	}
@@ -127,7 +127,7 @@ static void check_used_block(const struct mm_region *r, const struct page *pg, s
 	if (pg->order <= MAX_ORDER)
 		cr_assert_eq((uintptr_t)page_address(r, pg) % ORDER_BYTES(pg->order), 0);
 	for (j = 1; j < n; j++)
-		cr_assert(pg[j].state == PG_tail && pg[j].head == pg,
+		cr_assert(page_is_tail(&pg[j]) && pg[j].head == pg,
 			  "page %zu of an allocated block: state %u, head %p", j, pg[j].state,
 			  (void *)pg[j].head);
 }
@@ -150,11 +150,11 @@ static void check_heap(void)
 		for (i = 0; i < r->nr_pages; i += n) {
 			const struct page *pg = &r->pages[i];
 
-			if (pg->state == PG_free) {
+			if (page_is_free(pg)) {
 				n = (size_t)1 << pg->order;
 				check_free_block(r, pg);
 				nr_free += n;
-			} else if (pg->state == PG_large) {
+			} else if (page_is_large(pg)) {
 				n = block_pages(pg);
 				check_used_block(r, pg, n);
 			} else {
@@ -835,7 +835,7 @@ Test(page_alloc, alloc_pages_exact_takes_exactly_the_pages_needed)
 		cr_assert_eq(mm_nr_free_pages(), initial.nr_free - n,
 			     "size %zu: %zu free, want %zu", sizes[i], mm_nr_free_pages(),
 			     initial.nr_free - n);
-		cr_assert(pg->state == PG_large && page_is_exact(pg) && pg->nr_exact == n);
+		cr_assert(page_is_large(pg) && page_is_exact(pg) && pg->nr_exact == n);
 		check_heap();
 		free_pages_exact(p, sizes[i]);
 		assert_state(&initial);
@@ -1142,10 +1142,10 @@ Test(page_alloc, free_pages_of_slab_pool_is_reported)
 	get_state(&initial);
 	p = get_free_pages(GFP_KERNEL, 1);
 	pg = virt_to_page(p);
-	pg->state = PG_slab;
+	set_page_state(pg, PG_slab);
 	free_pages(p, 1);
 	expect_bad_pages(p);
-	pg->state = PG_large;
+	set_page_state(pg, PG_large);
 	free_pages(p, 1);
 	expect_heap_intact(&initial);
 }
@@ -1162,9 +1162,9 @@ Test(page_alloc, unlocked_free_pages_takes_slab_pool)
 	get_state(&initial);
 	p = __get_free_pages(GFP_KERNEL, 2);
 	pg = virt_to_page(p);
-	cr_assert(pg->state == PG_large && pg->order == 2);
+	cr_assert(page_is_large(pg) && pg->order == 2);
 	cr_assert(compound_head(virt_to_page((char *)p + 3 * PAGE_SIZE)) == pg);
-	pg->state = PG_slab;
+	set_page_state(pg, PG_slab);
 	__free_pages(&mm_regions[0], pg, 2);
 	cr_assert_eq(nr_recorded_reports, 0);
 	expect_heap_intact(&initial);

@@ -118,7 +118,7 @@ static size_t run_bytes(const void *p)
 	const struct mm_region *r = addr_to_region((uintptr_t)p);
 	const struct run *run = r ? run_of(r, p) : NULL;
 
-	cr_assert(run && !(run->size & RUN_FREE), "%p is no live run", p);
+	cr_assert(run && !run_is_free(run), "%p is no live run", p);
 	return run_size(run);
 }
 #endif

@@ -236,10 +236,13 @@ Test(slab, exhausted_cache_recovers_to_the_same_count)
 
 /*
  * With the page allocator (4 KiB pages, the header outside the pool) no pool
- * loses more than a sixteenth to its tail. Without it, pools of one to eight
- * 1 KiB pages end with their header: objects of up to a quarter page lose at
- * most an eighth (CONFIG_MM_POOL_WASTE_SHIFT 3), larger ones less than an
- * object and the header.
+ * loses more than a sixteenth to its tail: pool_order() keeps to
+ * 1/2^CONFIG_MM_POOL_WASTE_SHIFT (a thirty-second) where an order up to
+ * MM_POOL_MAX_ORDER allows it, else takes the least wasteful order there
+ * (2560-byte objects: six in 16 KiB, a sixteenth lost). Without it, pools of
+ * one to eight 1 KiB pages end with their header: objects of up to a quarter
+ * page lose at most an eighth (CONFIG_MM_POOL_WASTE_SHIFT 3), larger ones
+ * less than an object and the header.
  */
 Test(slab, pools_waste_under_a_sixteenth)
 {

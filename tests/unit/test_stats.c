@@ -338,6 +338,28 @@ Test(stats, meminfo_lines)
 	cr_assert_not_null(strstr(out.buf, "\nAllocations:"));
 }
 
+/* The one number printer: widths, alignment and bases, as every printer uses them. */
+Test(stats, numbers_are_printed_in_their_columns)
+{
+	mm_print_num(&printer, 0, 0, 10);
+	mm_print_num(&printer, 42, 6, 10);
+	mm_print_num(&printer, 42, -6, 10);
+	mm_print_num(&printer, 1234567, 3, 10);
+	mm_print_num(&printer, 0xbeef, 8, 16);
+	mm_print_num(&printer, 0xbeef, 0, 16);
+	mm_print_num(&printer, ~0ul, 0, 16);
+	cr_assert_str_eq(out.buf, sizeof(long) == 8
+					  ? "0    4242    12345670x0000beef0xbeef0xffffffffffffffff"
+					  : "0    4242    12345670x0000beef0xbeef0xffffffff");
+}
+
+Test(stats, a_meminfo_line_has_the_meminfo_layout)
+{
+	mm_print_meminfo_line(&printer, "Name:", 1025, true);
+	mm_print_meminfo_line(&printer, "Count:", 7, false);
+	cr_assert_str_eq(out.buf, "Name:                  2 kB\nCount:                 7\n");
+}
+
 /* Free blocks of order @o of region @ri (page allocator), or all its free runs. */
 static unsigned long free_blocks(unsigned int ri, unsigned int o)
 {

@@ -91,7 +91,8 @@
  * Smallest pool (slab) a cache uses, as a page order. A cache picks the
  * smallest order >= this one that holds at least CONFIG_MM_POOL_MIN_OBJECTS
  * objects and loses at most 1/2^CONFIG_MM_POOL_WASTE_SHIFT of the pool to its
- * tail (mm/slab.c: pool_order()).
+ * tail; when no order up to 3 (8 pages) does, the least wasteful of those
+ * (mm/slab.c: pool_order(), MM_POOL_MAX_ORDER).
  */
 #ifndef CONFIG_MM_POOL_MIN_ORDER
 #define CONFIG_MM_POOL_MIN_ORDER 0

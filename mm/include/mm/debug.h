@@ -41,7 +41,11 @@
  * mm_port_report() (caller NULL) and counted; a damaged pattern is rewritten
  * after its report, so each corruption is reported once.
  *
- * Context: takes the lock for the whole walk: O(pages x caches + objects).
+ * Context: any (<mm/page_alloc.h>), but it holds every lock for the whole
+ * walk: an interrupt handler's latency grows by that much. Before any
+ * region there is nothing to check.
+ * Time: O(pages x caches + objects); debug caches add O(bytes of their
+ * objects).
  * Return: the number of problems found; 0 for a sound heap.
  */
 int mm_validate(void);
@@ -54,9 +58,12 @@ int mm_validate(void);
  *
  * Must come before the first allocation: it sets every cache up again with
  * the flags (caches created later inherit them).
+ * Context: any (<mm/page_alloc.h>); takes every lock at once.
+ * Time: O(caches x (MAX_ORDER + BITS_PER_LONG)).
  * Return: 0; -MM_EBUSY when a cache already holds a pool (something was
  * allocated);
- * -MM_EINVAL for flags other than the three above.
+ * -MM_EINVAL for flags other than the three above, and always without
+ * CONFIG_MM_DEBUG=1.
  */
 int mm_debug_enable(slab_flags_t flags);
 
@@ -67,7 +74,11 @@ int mm_debug_enable(slab_flags_t flags);
  * One line per site: bytes, objects, the caller address and the cache. Objects
  * of caches without SLAB_STORE_USER group under "(no site)" per cache, and
  * page-backed kmalloc blocks under "(pages)". At most 64 groups are shown.
- * Context: takes the lock while counting: O(pages + objects).
+ * Without CONFIG_MM_DEBUG=1 it prints one line saying so.
+ * Context: any (<mm/page_alloc.h>); holds every lock while counting, none
+ * while printing.
+ * Time: O(pages + objects x 64).
+ * Return: nothing.
  */
 void mm_print_live(const struct mm_printer *p);
 
@@ -77,6 +88,9 @@ void mm_print_live(const struct mm_printer *p);
  *
  * Counts every allocation call (kmalloc, caches, large blocks); the failing
  * one returns NULL as when memory is out, and is counted as a failure.
+ * Without CONFIG_MM_DEBUG=1 it does nothing.
+ * Context: any (<mm/page_alloc.h>). Time: O(1).
+ * Return: nothing.
  */
 void mm_fail_nth(unsigned long n);
 

@@ -5,6 +5,10 @@
  * Every hook has a weak default in mm/port.c, so a firmware that is happy with
  * the defaults implements none of them. Define a hook with the same signature
  * in your own code to replace its default.
+ *
+ * The hooks are called by bareslab, not by the firmware: their Context lines
+ * say where bareslab calls them from and what a replacement may do there;
+ * their Time lines what bareslab expects of a replacement.
  */
 #ifndef MM_PORT_H
 #define MM_PORT_H
@@ -20,11 +24,18 @@
  * own spinlock held. A bare-metal port masks interrupts here (and, with
  * several CPUs, takes a spinlock); a hosted port takes a mutex. Calls never
  * nest. Default: does nothing.
+ * Context: any context that calls bareslab, an interrupt handler too;
+ * without the lock held (with CONFIG_MM_NR_CPUS > 1, holding this CPU's
+ * spinlock). Must not call bareslab.
+ * Time: bounded by the port: bareslab holds it for the bound of the call.
+ * Return: nothing; it returns holding the lock.
  */
 void mm_port_lock(void);
 
 /**
  * mm_port_unlock - leave the critical section entered by mm_port_lock().
+ * Context: where mm_port_lock() was called, holding it. Time: O(1) expected.
+ * Return: nothing.
  */
 void mm_port_unlock(void);
 
@@ -38,6 +49,9 @@ void mm_port_unlock(void);
  * callers may share a number (threads that share a slot): that part's
  * spinlock keeps them apart. A bare-metal port returns its hart or core
  * number (mhartid); a hosted one a slot per thread. Default: 0.
+ * Context: with interrupts masked, no bareslab lock held; must not call
+ * bareslab. Time: O(1) expected: it is on every fast path of such builds.
+ * Return: the CPU's number.
  */
 unsigned int mm_port_cpu_id(void);
 
@@ -47,22 +61,33 @@ unsigned int mm_port_cpu_id(void);
  * Called only when CONFIG_MM_NR_CPUS > 1, around the fast paths, which then
  * take only a spinlock of this CPU's own: an interrupt handler that
  * allocates must not spin on a lock its own CPU holds. Default: nothing, 0.
+ * Context: any, an interrupt handler too; must not call bareslab.
+ * Time: O(1) expected: it is on every fast path of such builds.
+ * Return: the interrupt state before, for mm_port_irq_restore().
  */
 unsigned long mm_port_irq_save(void);
 
 /**
  * mm_port_irq_restore - undo mm_port_irq_save(); @flags is what it returned.
+ * Context: where mm_port_irq_save() was called. Time: O(1) expected.
+ * Return: nothing.
  */
 void mm_port_irq_restore(unsigned long flags);
 
 /**
  * mm_port_random - a value that an attacker cannot easily guess.
  *
- * Seeds the per-cache secrets that encode free-list links (CONFIG_MM_HARDENED).
+ * Seeds the order in which each cache's pools hand out their objects
+ * (CONFIG_MM_RANDOM) and, without the page allocator, each region's secret
+ * for the check words of its runs.
  * A board may return a timer, a cycle counter or a hardware RNG reading.
  * Called when a cache is set up, never on the fast path. Default: mixes the
  * address of a stack variable with a call counter, which is fixed per build
  * and so only a weak secret.
+ * Context: with the shared lock held (a cache or region being set up); must
+ * not call bareslab.
+ * Time: bounded by the port; called once per cache and region.
+ * Return: any value; the more unpredictable, the stronger the hardening.
  */
 unsigned long mm_port_random(void);
 
@@ -122,11 +147,16 @@ struct mm_report {
  * Context: called with the allocator lock held; must not call the allocator.
  * The allocator has already ignored the bad request and left every allocation
  * intact; the report is also counted in the statistics. Default: does nothing.
+ * Time: bounded by the port; an interrupt handler that misuses the heap
+ * waits for it, as does every other caller of the allocator meanwhile.
+ * Return: nothing.
  */
 void mm_port_report(const struct mm_report *r);
 
 /**
  * mm_report_kind_name - a short lower-case name for a report kind.
+ * @kind: the kind.
+ * Context: any; takes no lock (a report hook may call it). Time: O(1).
  * Return: a static string such as "double free"; "unknown" for a bad value.
  */
 const char *mm_report_kind_name(enum mm_report_kind kind);
@@ -138,6 +168,10 @@ const char *mm_report_kind_name(enum mm_report_kind kind);
  *
  * Not a caller's mistake: memory is corrupt beyond what reports cover.
  * Default: traps (__builtin_trap). Must not return if overridden, either.
+ * Context: wherever the check failed, locks held or not; must not call
+ * bareslab.
+ * Time: unbounded; it never returns.
+ * Return: never.
  */
 void mm_port_bug(const char *file, int line) __attribute__((noreturn));
 

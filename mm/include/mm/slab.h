@@ -13,17 +13,30 @@
  *   64-bit ones). kmalloc blocks of a power-of-two size up to
  *   KMALLOC_ALIGNED_MAX are aligned to that size; with the page allocator,
  *   kmalloc blocks above KMALLOC_MAX_CACHE_SIZE are page-aligned.
- * - An allocation from a cache that has a partly used pool is O(1); taking a
- *   new pool from the page allocator is O(log pages). No call walks a list of
- *   pools or objects.
+ * - An allocation from a cache that has a partly used pool is O(1) (at most
+ *   one look at each started bitmap word of its pool); taking a new pool is
+ *   one page allocator call (<mm/page_alloc.h>), after which nothing is
+ *   carved ahead. No call walks a list of pools or objects.
  * - Out of memory: the call returns NULL and changes nothing else.
  * - After every object is freed and mm_shrink() has run, the page allocator is
  *   back in its initial state.
  * - Misuse (a double free, a foreign or interior pointer, the wrong cache) is
  *   reported through mm_port_report() and otherwise ignored.
  *
- * Context: each call takes the port lock (mm/port.h); none may be called from
- * the report hook.
+ * Context: each call takes the port lock (mm/port.h) itself; whether an
+ * interrupt handler may call it, and what it does before the first region,
+ * is said once at the top of <mm/page_alloc.h>. None may be called from the
+ * report hook.
+ *
+ * Time, below: "the fast path" is an allocation from the CPU's reservation,
+ * or the free of an object of a pool (a multiply to check it, a bit set, a
+ * count lowered; a pool that empties or was full then changes list): a few
+ * instructions, what the benchmark's ALLOC and FREE count. "A refill" takes the next word of bits: at most one look at each
+ * started word of one pool (at most 32), and at most one page allocator call
+ * for a new pool. "Out of memory" first gives back every cache's kept empty
+ * pools (at most CONFIG_MM_EMPTY_POOLS_KEPT each): O(caches) page frees, then
+ * retries once. A debug cache adds O(object size) to check or write its
+ * patterns.
  */
 #ifndef MM_SLAB_H
 #define MM_SLAB_H
@@ -87,11 +100,16 @@ struct kmem_cache;
  * @size: object size in bytes, more than 0.
  * @align: minimum alignment, a power of two; 0 means MM_MIN_ALIGN. Alignments
  *         below MM_MIN_ALIGN are raised to it.
- * @flags: 0 or SLAB_HWCACHE_ALIGN.
+ * @flags: 0, or any of SLAB_HWCACHE_ALIGN, SLAB_RED_ZONE, SLAB_POISON and
+ *         SLAB_STORE_USER (<mm/types.h>; the last three act only with
+ *         CONFIG_MM_DEBUG=1).
  * @ctor: called once on each object when its pool is populated (not on every
  *        allocation), or NULL. Freed objects must be returned in the state
  *        the constructor left them in, as in Linux.
  *
+ * Context: any (<mm/page_alloc.h>); before any region it returns NULL.
+ * Time: O(MAX_ORDER + BITS_PER_LONG) to choose the pool size and order the
+ * bits, plus one allocation of the descriptor (a kmem_cache_alloc()).
  * Return: the cache, or NULL when @name is NULL, @size is 0 or too large for a
  * pool of MAX_ORDER pages, @align is not a power of two, or no memory is left
  * for the cache's descriptor.
@@ -104,18 +122,27 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
  * @s: the cache, or NULL (ignored).
  *
  * Refused while objects are live: MM_REPORT_CACHE_BUSY is reported and the
- * cache stays usable.
+ * cache stays usable. A cache that does not exist (destroyed already) is
+ * reported as MM_REPORT_DOUBLE_FREE.
+ * Context: any (<mm/page_alloc.h>); takes each CPU's lock in turn, then the
+ * shared one.
+ * Time: O(regions + CPUs + pools it holds) page frees.
+ * Return: nothing; refusals are reported.
  */
 void kmem_cache_destroy(struct kmem_cache *s);
 
 /**
- * kmem_cache_name - the name given to kmem_cache_create(), or "kmalloc-N".
+ * kmem_cache_name - the name of @s.
+ * Context: any; takes no lock. Time: O(1).
+ * Return: the name given to kmem_cache_create(), or "kmalloc-N".
  */
 const char *kmem_cache_name(const struct kmem_cache *s);
 
 /**
- * kmem_cache_size - usable bytes of each object of @s (its size rounded up
- * to its alignment).
+ * kmem_cache_size - usable bytes of each object of @s.
+ * Context: any; takes no lock. Time: O(1).
+ * Return: its size rounded up to its alignment; a debug cache's object size
+ * as asked for.
  */
 size_t kmem_cache_size(const struct kmem_cache *s);
 
@@ -124,12 +151,18 @@ size_t kmem_cache_size(const struct kmem_cache *s);
  * @s: the cache.
  * @gfp: GFP_KERNEL or GFP_ATOMIC, optionally __GFP_ZERO.
  *
- * Return: an object of the cache's size and alignment, or NULL when out of memory.
+ * Context: any (<mm/page_alloc.h>).
+ * Time: the fast path; else a refill; else out of memory (see the top of
+ * this file); plus clearing the object for __GFP_ZERO, after the lock.
+ * Return: an object of the cache's size and alignment; NULL when out of
+ * memory (or an injected failure, mm_fail_nth()).
  */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 
 /**
  * kmem_cache_zalloc - kmem_cache_alloc() with the object zeroed.
+ * Context: as kmem_cache_alloc(). Time: as kmem_cache_alloc(), plus O(size).
+ * Return: as kmem_cache_alloc().
  */
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
 
@@ -140,18 +173,31 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
  *
  * An object of another cache is reported (MM_REPORT_WRONG_CACHE) and ignored;
  * so are foreign, interior and already free pointers.
+ * Context: any (<mm/page_alloc.h>).
+ * Time: the fast path; else O(regions) to look the pointer up, and at most
+ * one list change, or one pool's pages back to the page allocator.
+ * Return: nothing; misuse is reported.
  */
 void kmem_cache_free(struct kmem_cache *s, void *obj);
 
 /**
  * kmem_cache_shrink - give every empty pool of a cache back to the page allocator.
  * @s: the cache.
- * Return: the number of pools given back.
+ *
+ * Every CPU's reservation in @s goes back to its pool first.
+ * Context: any (<mm/page_alloc.h>); takes each CPU's lock in turn, then the
+ * shared one.
+ * Time: O(CPUs + empty pools given back) page frees.
+ * Return: the number of pools given back, 0 or more.
  */
 int kmem_cache_shrink(struct kmem_cache *s);
 
 /**
  * mm_shrink - kmem_cache_shrink() on every cache, the kmalloc caches included.
+ * Context: any (<mm/page_alloc.h>); takes each CPU's lock in turn, then the
+ * shared one.
+ * Time: O(CPUs x caches + empty pools given back).
+ * Return: nothing.
  */
 void mm_shrink(void);
 
@@ -162,7 +208,10 @@ void mm_shrink(void);
  *
  * For a CPU (or a thread's slot, on Linux) that stops allocating for good:
  * what it held goes back to every other CPU. Nothing else changes.
- * Context: any CPU, not inside a bareslab call. Time: O(caches).
+ * Context: any CPU, not inside a bareslab call; takes @cpu's lock, then the
+ * shared one.
+ * Time: O(caches).
+ * Return: nothing.
  */
 void mm_cpu_drain(unsigned int cpu);
 
@@ -173,12 +222,19 @@ void mm_cpu_drain(unsigned int cpu);
  *
  * For a hosted port's fork(): freeze before, thaw in parent and child, and
  * the child never inherits a lock some thread held half-way through a call.
- * Context: not inside a bareslab call; with CONFIG_MM_LOCKING 0, does nothing.
+ * Context: a thread, not inside a bareslab call and never from an interrupt
+ * handler (it returns holding every lock, interrupts masked on a board);
+ * with CONFIG_MM_LOCKING 0, does nothing.
+ * Time: O(CPUs).
+ * Return: nothing; the locks are held until mm_thaw().
  */
 void mm_freeze(void);
 
 /**
  * mm_thaw - undo mm_freeze(): every lock it took, in reverse.
+ * Context: the caller of mm_freeze() (in a forked child: its one thread).
+ * Time: O(CPUs).
+ * Return: nothing.
  */
 void mm_thaw(void);
 
@@ -188,19 +244,28 @@ void mm_thaw(void);
  * @gfp: GFP_KERNEL or GFP_ATOMIC, optionally __GFP_ZERO.
  *
  * Sizes up to KMALLOC_MAX_CACHE_SIZE come from size-class caches; larger ones
- * from whole pages (only the pages needed, not a power of two of them).
- * Return: the block, or NULL when out of memory or @size cannot be served.
+ * from whole pages (only the pages needed, not a power of two of them);
+ * CONFIG_MM_PAGE_ALLOC=0: from a run of their own.
+ * Context: any (<mm/page_alloc.h>).
+ * Time: a class: as kmem_cache_alloc(); above the classes, one page
+ * allocator call (<mm/page_alloc.h>); plus clearing for __GFP_ZERO.
+ * Return: the block; ZERO_SIZE_PTR for @size 0; NULL when out of memory,
+ * before any region, or when @size cannot be served.
  */
 void *kmalloc(size_t size, gfp_t gfp);
 
 /**
  * kzalloc - kmalloc() with the block zeroed.
+ * Context: as kmalloc(). Time: as kmalloc(), plus O(@size).
+ * Return: as kmalloc().
  */
 void *kzalloc(size_t size, gfp_t gfp);
 
 /**
  * kcalloc - allocate a zeroed array of @n elements of @size bytes.
- * Return: the block, or NULL when @n * @size overflows or memory is out.
+ * Context: as kmalloc(). Time: as kzalloc() of @n * @size.
+ * Return: the block, or NULL when @n * @size overflows or memory is out;
+ * ZERO_SIZE_PTR when @n * @size is 0.
  */
 void *kcalloc(size_t n, size_t size, gfp_t gfp);
 
@@ -212,6 +277,10 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp);
  *
  * The contents are kept up to the smaller of the old and new size. When the
  * block is already big enough (ksize(@p) >= @new_size) @p itself is returned.
+ * A @p the allocator did not hand out is reported as by kfree() and NULL
+ * returned.
+ * Context: as kmalloc().
+ * Time: a ksize(), then a kmalloc(), an O(size) copy and a kfree().
  * Return: the block, or NULL on failure, in which case @p is left intact.
  */
 void *krealloc(const void *p, size_t new_size, gfp_t gfp);
@@ -219,6 +288,13 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp);
 /**
  * kfree - free a kmalloc block.
  * @p: the block; NULL and ZERO_SIZE_PTR are ignored.
+ *
+ * A pointer that is not a live block's start is reported (foreign,
+ * interior, double free) and ignored.
+ * Context: any (<mm/page_alloc.h>).
+ * Time: as kmem_cache_free(); a block above the classes: one page free
+ * (<mm/page_alloc.h>).
+ * Return: nothing; misuse is reported.
  */
 void kfree(const void *p);
 
@@ -229,6 +305,7 @@ void kfree(const void *p);
  * ZERO_SIZE_PTR, a pointer the allocator does not own, or one that is not the
  * start of a block. (Whether a pool block is live is not tracked outside
  * debug builds: ksize() of a freed pool block still answers its size.)
+ * Context: any (<mm/page_alloc.h>). Time: O(regions).
  */
 size_t ksize(const void *p);
 
@@ -239,7 +316,7 @@ size_t ksize(const void *p);
  * not), false for anything else: the stack, static data, page descriptors.
  * Without the page allocator: true anywhere in a region's heap of runs, free
  * ones too (no O(1) lookup tells an interior pointer from free memory there).
- * Time: O(regions).
+ * Context: any (<mm/page_alloc.h>). Time: O(regions).
  */
 bool mm_owns(const void *p);
 

@@ -9,6 +9,11 @@
  * Counting on the fast path is a few increments of fields it already touches;
  * everything else here is computed when asked for, in O(caches + regions),
  * or O(pages) for the heap map.
+ *
+ * Context: every call here may run wherever an allocation may
+ * (<mm/page_alloc.h>); the printers call @write with no lock held, so it may
+ * be slow (a UART) or call the allocator. Before the first region the
+ * figures are zero and there are no caches.
  */
 #ifndef MM_STATS_H
 #define MM_STATS_H
@@ -115,24 +120,35 @@ bool mm_get_cpu_stats(unsigned int cpu, struct mm_cpu_stats *st);
 /**
  * mm_get_stats - copy the global figures.
  * @st: where to put them.
- * Time: O(caches + regions x MAX_ORDER).
+ * Context: any (<mm/page_alloc.h>); takes every lock at once (each CPU's,
+ * then the shared one), so the figures agree with each other.
+ * Time: O(caches x CPUs + regions x MAX_ORDER) (CONFIG_MM_PAGE_ALLOC=0: the
+ * free lists of each region instead of its orders).
+ * Return: nothing; *@st is filled in.
  */
 void mm_get_stats(struct mm_stats *st);
 
 /**
  * mm_reset_peak - restart every peak (global and per cache) from the current
  * figures, so that a later reading measures one phase of the firmware.
+ * Context: any (<mm/page_alloc.h>); takes every lock at once.
+ * Time: O(caches x CPUs).
+ * Return: nothing.
  */
 void mm_reset_peak(void);
 
 /**
  * mm_get_cache_stats - figures of the @index-th cache, in creation order
- * (the kmalloc classes first, once the first allocation has set them up).
+ * (the cache of cache descriptors and the kmalloc classes first: the first
+ * mm_add_region() sets them up).
  * @index: 0 for the first cache.
  * @st: where to put them.
  *
  * Allocates nothing; a caller iterates with index 0, 1, ... until false.
- * Return: true when there is such a cache.
+ * Context: any (<mm/page_alloc.h>); takes every lock at once.
+ * Time: O(@index + CPUs).
+ * Return: true, and *@st filled in, when there is such a cache; false
+ * otherwise (and before any region), *@st untouched.
  */
 bool mm_get_cache_stats(unsigned int index, struct mm_cache_stats *st);
 
@@ -147,15 +163,53 @@ struct mm_printer {
 };
 
 /**
+ * mm_print_num - print a number the way every printer of bareslab does (and
+ * mm_libc_print_stats()): the one number printer, for a port's own output too.
+ * @p: where to print.
+ * @v: the number.
+ * @width: decimal: at least this many columns, the number right-aligned and
+ *         padded with spaces (left-aligned when @width is negative); hex: at
+ *         least this many digits, zero-padded.
+ * @base: 10; or 16 for "0x" and lower-case hex digits.
+ * Context: any; takes no lock and touches no allocator state.
+ * Time: O(digits + @width).
+ * Return: nothing.
+ */
+void mm_print_num(const struct mm_printer *p, unsigned long v, int width, unsigned int base);
+
+/**
+ * mm_print_meminfo_line - one line in the layout of mm_print_meminfo():
+ * @name padded to 16 columns, @v right-aligned in 8 more, then " kB" when
+ * @kb, and a newline.
+ * @p: where to print.
+ * @name: the figure's name, e.g. "MemFree:".
+ * @v: the figure; with @kb a size in bytes, printed in KiB rounded up.
+ * @kb: whether @v is a size.
+ * Context: any; takes no lock and touches no allocator state.
+ * Time: O(length of @name).
+ * Return: nothing.
+ */
+void mm_print_meminfo_line(const struct mm_printer *p, const char *name, size_t v, bool kb);
+
+/**
  * mm_print_slabinfo - every cache in the layout of Linux's /proc/slabinfo 2.1,
  * then our own columns (allocations, frees, failures, peak active objects).
  * Caches that never held a pool are skipped, as in Linux.
+ * @p: where to print.
+ * Context: any (see the top of this file); each cache's figures are copied
+ * under every lock, then printed without it.
+ * Time: O(caches x (caches + CPUs)): one mm_get_cache_stats() per cache.
+ * Return: nothing.
  */
 void mm_print_slabinfo(const struct mm_printer *p);
 
 /**
  * mm_print_meminfo - the global figures, one "Name:   value kB" line each,
  * like /proc/meminfo (counts without a unit where there is none).
+ * @p: where to print.
+ * Context: any (see the top of this file); one mm_get_stats().
+ * Time: as mm_get_stats().
+ * Return: nothing.
  */
 void mm_print_meminfo(const struct mm_printer *p);
 
@@ -163,6 +217,11 @@ void mm_print_meminfo(const struct mm_printer *p);
  * mm_print_buddyinfo - free blocks per order for each region, like
  * /proc/buddyinfo: one line per region, one column per order. Without the
  * page allocator: free runs per power of two of their size.
+ * @p: where to print.
+ * Context: any (see the top of this file); takes the shared lock for each
+ * region's counts, never while printing.
+ * Time: O(regions x MAX_ORDER) (CONFIG_MM_PAGE_ALLOC=0: O(free runs)).
+ * Return: nothing.
  */
 void mm_print_buddyinfo(const struct mm_printer *p);
 
@@ -171,6 +230,11 @@ void mm_print_buddyinfo(const struct mm_printer *p);
  * address on the left, and a legend: a picture of fragmentation. Without the
  * page allocator a page is PAGE_SIZE bytes of the heap, and a page that
  * several runs share shows the first of: a pool, 'L', 'P', free.
+ * @p: where to print.
+ * Context: any (see the top of this file); takes the locks for one row at
+ * a time, never while printing.
+ * Time: O(pages) (CONFIG_MM_PAGE_ALLOC=0: O(pages + runs)).
+ * Return: nothing.
  */
 void mm_print_heapmap(const struct mm_printer *p);
 
