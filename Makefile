@@ -59,8 +59,8 @@ FREESTANDING := -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
 # no cache debugs unless asked. `make lib MM_CONFIG=` builds the plain library.
 MM_CONFIG ?= -DCONFIG_MM_DEBUG=1
 
-MM_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -Imm/include -Imm $(MM_CONFIG) \
-	$(smp-cflags)
+MM_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -Imm/include -Imm $(arch-mm-config) \
+	$(MM_CONFIG) $(smp-cflags)
 KERNEL_CFLAGS := $(COMMON_CFLAGS) $(FREESTANDING) $(arch-cflags) -I. -Ikernel -Imm/include \
 	$(MM_CONFIG) $(smp-cflags)
 ARCH_CFLAGS := $(COMMON_CFLAGS) $(arch-cflags) $(arch-local-cflags) -I. -Iarch/$(ARCH) -Imm/include \
@@ -184,8 +184,8 @@ unit-host-only-why.port_threads.c := a mutex and a CPU number per thread; a boar
 	own lock (arch/common/lock.c)
 UNIT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -ffunction-sections \
 	-fdata-sections -MMD -MP $(EXTRA_CFLAGS) $(arch-cflags) $(arch-libc-cflags) \
-	-Itests/harness -I. -Imm/include -Imm -Ikernel -Itests/unit -I$(UNIT_OUT) $(MM_CONFIG) \
-	$(smp-cflags)
+	-Itests/harness -I. -Imm/include -Imm -Ikernel -Itests/unit -I$(UNIT_OUT) $(arch-mm-config) \
+	$(MM_CONFIG) $(smp-cflags)
 UNIT_TEST_OBJS := $(patsubst tests/unit/%.c,$(UNIT_OUT)/tests/%.o,$(filter-out \
 	$(addprefix tests/unit/,$(unit-host-only)),$(wildcard tests/unit/*.c))) \
 	$(UNIT_OUT)/tests/bench/trace.o $(UNIT_OUT)/runner.o

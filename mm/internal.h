@@ -310,18 +310,13 @@ static inline unsigned int count_bits(unsigned long x)
 	return (unsigned int)((x * h01) >> (BITS_PER_LONG - 8));
 }
 
-/* The index of the lowest set bit of @x, which is not 0. */
 /*
- * A target without a count-trailing-zeros instruction (rv64 without Zbb)
- * would call libgcc's __ctzdi2, a loop, on every allocation: there the
- * lowest bit is found by a multiply and a table look-up instead (a de Bruijn
- * sequence: the top bits of x & -x times it are distinct for every bit).
+ * The index of the lowest set bit of @x, which is not 0. With
+ * CONFIG_MM_CTZ_BY_TABLE (a target without a count-trailing-zeros
+ * instruction, where gcc would call libgcc's __ctzdi2 loop on every
+ * allocation), by a multiply and a table look-up: a de Bruijn sequence, the
+ * top bits of x & -x times it are distinct for every bit.
  */
-#if defined(__riscv) && !defined(__riscv_zbb)
-#define MM_CTZ_BY_TABLE 1
-#else
-#define MM_CTZ_BY_TABLE 0
-#endif
 #if __SIZEOF_LONG__ == 8
 #define MM_DE_BRUIJN 0x03f79d71b4cb0a89ul
 #else
@@ -337,7 +332,7 @@ static inline unsigned int lowest_bit_by_table(unsigned long x)
 
 static inline unsigned int lowest_bit(unsigned long x)
 {
-	if (MM_CTZ_BY_TABLE)
+	if (CONFIG_MM_CTZ_BY_TABLE)
 		return lowest_bit_by_table(x);
 	return (unsigned int)__builtin_ctzl(x);
 }

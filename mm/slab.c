@@ -692,7 +692,7 @@ void kmem_cache_setup(struct kmem_cache *s, const char *name, size_t size, size_
 	s->red_left = l.red_left;
 	s->pool_shift = PAGE_SHIFT + (unsigned int)order;
 	s->pool_mask = ((uintptr_t)PAGE_SIZE << order) - 1;
-	s->stride_shift = (unsigned int)__builtin_ctzl((unsigned long)l.stride);
+	s->stride_shift = lowest_bit((unsigned long)l.stride);
 	s->inverse = odd_inverse(l.stride >> s->stride_shift);
 	s->objects = (unsigned int)(pool_avail((unsigned int)order) / l.stride);
 	MM_BUG_ON(s->objects > SLAB_MAX_OBJECTS ||

@@ -132,6 +132,16 @@
 #endif
 
 /*
+ * 1: find the lowest set bit of a word (every allocation does) by a multiply
+ * and a 64-byte table, for a target whose compiler has no count-trailing-zeros
+ * instruction and would call libgcc's __ctzdi2, a loop: rv64 without Zbb
+ * (arch/riscv/Makefile sets it). 0: __builtin_ctzl().
+ */
+#ifndef CONFIG_MM_CTZ_BY_TABLE
+#define CONFIG_MM_CTZ_BY_TABLE 0
+#endif
+
+/*
  * 1: every public call runs between mm_port_lock() and mm_port_unlock().
  * 0: single-threaded build; no lock calls at all (about 8 instructions less
  * per call). Only for firmware that never allocates from two contexts.
