@@ -7,7 +7,9 @@
 #   tests/bench/calibration.sh [arm] [riscv]        default: both
 #
 # Builds the bench image of each board (bareslab build, in build/calibration)
-# and boots it with the console line "calibrate": the image times a jump into
+# and the images of the board's C libraries that make bench compares with
+# (newlib and newlib-nano; picolibc), and boots each with the console line
+# "calibrate": the image times a jump into
 # runs of 0 to 2000 nops and a known mix of instructions between two reads
 # of the counter, derives the ticks per instruction and checks that every
 # run converts to exactly its instruction count. Cases:
@@ -31,6 +33,8 @@ OUT=build/calibration
 log_dir=build/test-logs
 mkdir -p "$OUT" "$log_dir"
 boards=("$@")
+declare -A board_libcs=([arm]="newlib newlib-nano" [riscv]="picolibc")
+declare -A exact_flags=([arm]="-icount shift=8" [riscv]="-icount shift=0")
 [ ${#boards[@]} -gt 0 ] || boards=(arm riscv)
 
 # check NAME BOARD IMAGE QEMU_FLAGS INPUT STATUS PATTERN...: boot IMAGE with
@@ -87,6 +91,19 @@ for board in "${boards[@]}"; do
         bad "board $board" "no such board (arm, riscv)"
         ;;
     esac
+    # The C libraries' images: the same target.c, their malloc measured instead.
+    for libc in ${board_libcs[$board]}; do
+        image=$OUT/target-$board-$libc/bench.elf
+        if ! make --no-print-directory -f tests/bench/Makefile OUT="$OUT" "$image" \
+            >"$log_dir/calibration-build-$board-$libc.log" 2>&1; then
+            bad "$board: the $libc bench image builds" \
+                "$(tail -20 "$log_dir/calibration-build-$board-$libc.log")"
+            continue
+        fi
+        ok "$board: the $libc bench image builds"
+        check "$board, $libc image: the counter is exact there too" "$board" "$image" \
+            "${exact_flags[$board]}" calibrate 0 '^calibration .*exact=yes$'
+    done
 done
 
 total calibration

@@ -78,12 +78,11 @@
 #define TARGET_LIBC 0
 #endif
 
-/* The C library's allocator and its glue (arch/<board>/libc.c), in the TARGET_LIBC image only. */
+/* The C library's allocator and sbrk (arch/<board>/libc.c), in the TARGET_LIBC image only. */
 void *malloc(size_t size);
 void free(void *p);
 void *sbrk(ptrdiff_t incr);
 void *_sbrk(ptrdiff_t incr);
-void libc_glue_init(void);
 
 /* Bytes of the region of a count run, at most; the region starts on a REGION_ALIGN boundary. */
 #define TARGET_HEAP_BYTES ((uintptr_t)32 << 20)
@@ -633,7 +632,7 @@ void kernel_main(void)
 	scratch = take(trace_scratch_len(w) * sizeof(*scratch));
 	slots = take((uint64_t)trace_max_ids(w) * sizeof(*slots));
 	if (TARGET_LIBC)
-		libc_glue_init();
+		arch_libc_init(); /* arch/<board>/libc.c: what the C library needs first */
 
 	if (arg)
 		heap_run(w, scratch, slots, region, bytes);
