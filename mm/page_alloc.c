@@ -449,7 +449,9 @@ int mm_add_region(void *start, size_t size)
 	/*
 	 * nr descriptors, their bits and nr pages fit when pages + nr * PAGE_META,
 	 * rounded up to a page, plus nr * PAGE_SIZE is at most end; as end is
-	 * page-aligned that is nr * (PAGE_META + PAGE_SIZE) <= end - pages.
+	 * page-aligned that is nr * (PAGE_META + PAGE_SIZE) <= end - pages. The
+	 * pages end at end, and what the metadata leaves over lies before them:
+	 * an aligned region keeps its aligned top blocks whole.
 	 */
 	nr = end > pages ? (end - pages) / (PAGE_META + PAGE_SIZE) : 0;
 	if (!nr)
@@ -462,7 +464,7 @@ int mm_add_region(void *start, size_t size)
 	r->pages = (struct page *)pages;
 	r->slabs = (struct slab **)(r->pages + nr);
 	r->bits = (unsigned long *)(r->slabs + nr);
-	r->base = (pages + nr * PAGE_META + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+	r->base = end - (nr << PAGE_SHIFT);
 	r->span = nr << PAGE_SHIFT;
 	r->end = r->base + r->span;
 	r->nr_pages = nr;

@@ -14,6 +14,9 @@
  *   +----+-----------------+----------------+---------------+--+--------+-----+---+
  *        ^ pages            ^ slabs          ^ bits            ^ base           ^ end
  *
+ * The pages end at end, the last page boundary of the region; the gap
+ * between the bits and page 0 is what the metadata leaves of a page, so
+ * that a region aligned at its top keeps its largest blocks whole.
  * Page i of the region starts at base + i * PAGE_SIZE (base is PAGE_SIZE-
  * aligned) and is described by pages[i]; slabs[i] is the header of the pool
  * the page belongs to (&mm_no_slab when none), and its slot of free bits,
