@@ -99,11 +99,14 @@ static inline void spin_unlock(unsigned int *l)
 	__atomic_store_n(l, 0u, __ATOMIC_RELEASE);
 }
 
+/* With several CPUs, what each CPU writes on its fast path starts a cache line of its own. */
+#define SMP_ALIGNED __attribute__((aligned(SMP ? CONFIG_MM_CACHE_LINE : 1)))
+
 /* A CPU's lock, and the interrupt state its holder saved. */
 struct mm_cpu {
 	unsigned int lock;
 	unsigned long irq;
-};
+} SMP_ALIGNED;
 extern struct mm_cpu mm_cpus[NR_CPUS];
 
 /* Enter this CPU's part of the allocator; return the CPU. */
@@ -520,7 +523,7 @@ struct kmem_cache_cpu {
 	uintptr_t base; /* its first byte */
 	unsigned long held; /* caches that allocate through the slow path only (debug
 			     * layer, constructor): their reservation, bits stays 0 */
-};
+} SMP_ALIGNED;
 
 /*
  * struct kmem_cache - a cache of equal objects. The first fields are the
@@ -825,6 +828,12 @@ extern struct mm_state *mm_state; /* NULL until the first region */
 static inline size_t mm_state_bytes(void)
 {
 	return (sizeof(struct mm_state) + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+}
+
+/* @a rounded up for struct mm_state (a pointer; a cache line with several CPUs). */
+static inline uintptr_t align_state(uintptr_t a)
+{
+	return (a + _Alignof(struct mm_state) - 1) & ~(uintptr_t)(_Alignof(struct mm_state) - 1);
 }
 
 /* A new pool for @s: its header zeroed but for its cache and bitmap, every

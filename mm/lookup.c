@@ -29,11 +29,6 @@ struct mm_region mm_regions[CONFIG_MM_MAX_REGIONS];
 unsigned int mm_nr_regions;
 struct mm_page_counters mm_page_counters;
 
-static inline uintptr_t align_ptr(uintptr_t a)
-{
-	return (a + sizeof(void *) - 1) & ~(uintptr_t)(sizeof(void *) - 1);
-}
-
 uintptr_t region_meta_start(const void *start, size_t size)
 {
 	uintptr_t s = (uintptr_t)start, p;
@@ -41,7 +36,7 @@ uintptr_t region_meta_start(const void *start, size_t size)
 	if (!start || size > UINTPTR_MAX - s)
 		return 0;
 	/* The first region keeps the allocator's own caches at its start. */
-	p = align_ptr(s) + (mm_state ? 0 : mm_state_bytes());
+	p = align_state(s) + (mm_state ? 0 : mm_state_bytes());
 	/* p < s: the start rounded up, or the state after it, wrapped past the top. */
 	return p < s ? 0 : p;
 }
@@ -56,7 +51,7 @@ int region_add(uintptr_t s, size_t size, struct mm_region **rp)
 	if (mm_nr_regions == CONFIG_MM_MAX_REGIONS)
 		return -MM_ENOSPC;
 	if (!mm_state)
-		mm_state = (struct mm_state *)align_ptr(s);
+		mm_state = (struct mm_state *)align_state(s);
 	r = &mm_regions[mm_nr_regions++];
 	mm_memset(r, 0, sizeof(*r));
 	r->start = s;

@@ -746,8 +746,8 @@ void slab_up(void)
 	if (slab_is_up || !mm_state)
 		return;
 	slab_is_up = true;
-	kmem_cache_setup(&mm_state->boot, "kmem_cache", sizeof(struct kmem_cache), 0, SLAB_INTERNAL,
-			 NULL);
+	kmem_cache_setup(&mm_state->boot, "kmem_cache", sizeof(struct kmem_cache),
+			 SMP ? _Alignof(struct kmem_cache) : 0, SLAB_INTERNAL, NULL);
 	kmalloc_up();
 }
 

@@ -165,6 +165,17 @@
 #endif
 
 /*
+ * Bytes of a data cache line, with several CPUs: each CPU's part of every
+ * cache and each CPU's lock start on a line of their own, so that two CPUs
+ * never write one line on their fast paths (a line two CPUs write in turn
+ * moves between their caches every time). Costs up to a line per CPU per
+ * cache in padding. Unused with one CPU.
+ */
+#ifndef CONFIG_MM_CACHE_LINE
+#define CONFIG_MM_CACHE_LINE 64
+#endif
+
+/*
  * 1: the hardening that costs time is on by default: CONFIG_MM_RANDOM. What
  * costs nothing is on in every build: free bits and headers no object's
  * overflow reaches (page allocator), check words on runs, every double free
