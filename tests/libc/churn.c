@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "xorshift.h"
+
 #define SLOTS 2000
 #define MAILBOX 64
 #define MAX_THREADS 64
@@ -32,16 +34,6 @@ struct head {
 static _Atomic(struct head *) mailbox[MAILBOX];
 static unsigned long nr_ops = 10000000;
 static atomic_int failed;
-
-static uint32_t xorshift(uint32_t *s)
-{
-	uint32_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
-}
 
 static struct head *get(uint32_t *rng)
 {

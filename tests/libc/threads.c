@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xorshift.h"
+
 #define SLOTS 1024
 #define MAILBOX 256
 #define MAX_THREADS 64
@@ -63,16 +65,6 @@ static atomic_ulong nr_handoffs, nr_checked;
 static atomic_int nr_running; /* workers not done yet */
 static unsigned long nr_ops = 1000000;
 static atomic_int failed;
-
-static uint32_t xorshift(uint32_t *s)
-{
-	uint32_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
-}
 
 static uint32_t parcel_check(const struct parcel *pc)
 {
