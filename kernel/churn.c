@@ -60,26 +60,6 @@ struct churn_args {
 	unsigned int round; /* steps of this round */
 };
 
-/* xorshift32, seeded as kernel/stress.c seeds it. */
-static uint32_t rand32(uint32_t *state)
-{
-	uint32_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	*state = x;
-	return x;
-}
-
-static void seed_rand(uint32_t *state, unsigned long seed)
-{
-	uint32_t x = (uint32_t)seed ^ (uint32_t)((seed >> 16) >> 16);
-
-	x = (x ^ 0x7f4a7c15u) * 0x9e3779b9u;
-	*state = x ? x : 1;
-}
-
 /* Add the @ticks of one call to @sum and @calls, or count it out. */
 static void account(struct churn_cpu *c, unsigned long ticks, unsigned long *sum,
 		    unsigned long *calls)

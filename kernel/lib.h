@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kernel/lib.h - the few string helpers the firmware needs, since kernel/ is
- * freestanding and has no libc.
+ * freestanding and has no libc, and the random source of its workloads.
  */
 #ifndef KERNEL_LIB_H
 #define KERNEL_LIB_H
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -39,5 +40,21 @@ int kstrcmp(const char *a, const char *b);
  * anything that is not a digit of its base, or does not fit in unsigned long.
  */
 bool parse_ulong(const char *s, unsigned long *res);
+
+/**
+ * rand32 - the next number of an xorshift32 sequence: small, no
+ * multiplication, good enough to pick sizes, victims and CPUs.
+ * @state: the sequence's state, never 0 (seed_rand() makes sure).
+ * Return: the next number; @state moves on.
+ */
+uint32_t rand32(uint32_t *state);
+
+/**
+ * seed_rand - start a sequence for @seed: seeds stay apart (the mapping is
+ * one-to-one), 0 included.
+ * @state: the sequence's state.
+ * @seed: any number.
+ */
+void seed_rand(uint32_t *state, unsigned long seed);
 
 #endif /* KERNEL_LIB_H */

@@ -86,29 +86,6 @@ static struct {
 	struct stress_result res;
 } irq;
 
-/* xorshift32: small, no multiplication, good enough to pick sizes and victims. */
-static uint32_t rand32(uint32_t *state)
-{
-	uint32_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	*state = x;
-	return x;
-}
-
-static void seed_rand(uint32_t *state, unsigned long seed)
-{
-	uint32_t x = (uint32_t)seed ^ (uint32_t)((seed >> 16) >> 16);
-	int i;
-
-	x = (x ^ 0x7f4a7c15u) * 0x9e3779b9u; /* one-to-one: seeds stay apart */
-	*state = x ? x : 1; /* xorshift never leaves 0 */
-	for (i = 0; i < 8; i++)
-		rand32(state);
-}
-
 static size_t random_size(uint32_t *state, bool small)
 {
 	uint32_t pick = rand32(state) % 100, r = rand32(state);
