@@ -75,7 +75,7 @@ static void *ring_get(struct ring *r)
 	return p;
 }
 
-static void fill(struct tag *t)
+static void fill_tag(struct tag *t)
 {
 	memset(t + 1, 0xa0 + t->cpu, t->size - sizeof(*t));
 }
@@ -98,7 +98,7 @@ static void *make(struct worker *w)
 	t->size = (uint32_t)size;
 	t->cpu = (uint16_t)w->cpu;
 	t->cached = cached;
-	fill(t);
+	fill_tag(t);
 	if (!cached && r % 50 == 2) {
 		n = krealloc(t, size + 300, GFP_KERNEL);
 		if (!n) {
@@ -106,7 +106,7 @@ static void *make(struct worker *w)
 			return t;
 		}
 		n->size = (uint32_t)(size + 300);
-		fill(n);
+		fill_tag(n);
 		t = n;
 	}
 	return t;

@@ -2,7 +2,7 @@
 /*
  * tests/unit/helpers.c - what the tests share beyond the port (port.c): a
  * heap to give the allocator, a wild write into its metadata, a seeded
- * random source. On the host
+ * random source, the contents of test blocks. On the host
  * under Criterion, and on the boards under tests/harness/.
  */
 #include <criterion/criterion.h>
@@ -62,4 +62,34 @@ uint64_t rnd(void)
 	test_rng ^= test_rng << 25;
 	test_rng ^= test_rng >> 27;
 	return test_rng * 0x2545f4914f6cdd1dull;
+}
+
+static unsigned char fill_byte(unsigned int seed, size_t i)
+{
+	/* The seed's high product bits too: seeds equal modulo 256 differ. */
+	return (unsigned char)(((seed * 2654435761u) >> 24) + seed + i * 7 + (i >> 8));
+}
+
+void fill(void *p, size_t n, unsigned int seed)
+{
+	unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = fill_byte(seed, i);
+}
+
+size_t first_unfilled(const void *p, size_t n, unsigned int seed)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < n && c[i] == fill_byte(seed, i); i++)
+		;
+	return i;
+}
+
+bool holds(const void *p, size_t n, unsigned int seed)
+{
+	return first_unfilled(p, n, seed) == n;
 }

@@ -7,6 +7,7 @@
 #ifndef TESTS_HELPERS_H
 #define TESTS_HELPERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <mm/port.h>
@@ -48,6 +49,17 @@ void setup_heap(size_t size);
 extern uint64_t test_rng;
 void seed_rng(const char *test);
 uint64_t rnd(void);
+
+/*
+ * The contents the tests give a block and check it still holds: byte i of a
+ * block filled with @seed is a hash of the seed plus 7i + i/256, so that a
+ * copy shifted by any amount or a block swapped for another shows.
+ */
+void fill(void *p, size_t n, unsigned int seed);
+/* The index of the first of @n bytes at @p that fill(@seed) did not put there, or @n. */
+size_t first_unfilled(const void *p, size_t n, unsigned int seed);
+/* Whether the @n bytes at @p are still what fill(@seed) put there. */
+bool holds(const void *p, size_t n, unsigned int seed);
 
 struct slab;
 

@@ -26,26 +26,6 @@ static void heap_4m(void)
 
 TestSuite(kmalloc, .init = heap_4m);
 
-static void fill(void *p, size_t n, unsigned char seed)
-{
-	unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		c[i] = (unsigned char)(seed + i * 7);
-}
-
-static int check(const void *p, size_t n, unsigned char seed)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (c[i] != (unsigned char)(seed + i * 7))
-			return 0;
-	return 1;
-}
-
 Test(kmalloc, every_size_is_aligned_to_min_align_and_usable)
 {
 	size_t size;
@@ -57,7 +37,7 @@ Test(kmalloc, every_size_is_aligned_to_min_align_and_usable)
 		cr_assert_eq((uintptr_t)p % MM_MIN_ALIGN, 0, "kmalloc(%zu) = %p", size, p);
 		cr_assert_geq(ksize(p), size, "ksize of kmalloc(%zu)", size);
 		fill(p, ksize(p), (unsigned char)size);
-		cr_assert(check(p, ksize(p), (unsigned char)size));
+		cr_assert(holds(p, ksize(p), (unsigned char)size));
 		kfree(p);
 	}
 	cr_assert_eq(nr_recorded_reports, 0);
@@ -119,7 +99,7 @@ Test(kmalloc, blocks_do_not_overlap_and_keep_their_contents)
 		fill(p[i], ksize(p[i]), (unsigned char)i);
 	}
 	for (i = 0; i < N; i++)
-		cr_assert(check(p[i], ksize(p[i]), (unsigned char)i), "block %d was overwritten",
+		cr_assert(holds(p[i], ksize(p[i]), (unsigned char)i), "block %d was overwritten",
 			  i);
 	for (i = 0; i < N; i++)
 		kfree(p[i]);
@@ -197,10 +177,10 @@ Test(kmalloc, krealloc_keeps_contents_when_growing)
 	fill(p, 40, 3);
 	q = krealloc(p, 5000, GFP_KERNEL);
 	cr_assert_not_null(q);
-	cr_assert(check(q, 40, 3));
+	cr_assert(holds(q, 40, 3));
 	fill(q, 5000, 4);
 	p = krealloc(q, 100000, GFP_KERNEL);
-	cr_assert(check(p, 5000, 4));
+	cr_assert(holds(p, 5000, 4));
 	kfree(p);
 }
 
@@ -211,7 +191,7 @@ Test(kmalloc, krealloc_returns_the_same_block_when_it_is_big_enough)
 	fill(p, 100, 9);
 	cr_assert_eq(krealloc(p, ksize(p), GFP_KERNEL), p);
 	cr_assert_eq(krealloc(p, 10, GFP_KERNEL), p);
-	cr_assert(check(p, 10, 9));
+	cr_assert(holds(p, 10, 9));
 	kfree(p);
 }
 
@@ -243,7 +223,7 @@ Test(kmalloc, krealloc_failure_leaves_the_block_intact)
 	fill(p, 300, 5);
 	cr_assert_null(krealloc(p, SIZE_MAX - 4096, GFP_KERNEL));
 	cr_assert_null(krealloc(p, HEAP_SIZE * 2, GFP_KERNEL));
-	cr_assert(check(p, 300, 5));
+	cr_assert(holds(p, 300, 5));
 	cr_assert_eq(ksize(p), usable, "the block keeps its size");
 	kfree(p);
 	cr_assert_eq(nr_recorded_reports, 0);
@@ -346,7 +326,7 @@ Test(kmalloc, exhaustion_leaves_live_blocks_intact)
 	while (kmalloc(16, GFP_KERNEL))
 		;
 	for (i = 0; i < 16; i++)
-		cr_assert(check(keep[i], 100 * (size_t)(i + 1), (unsigned char)i));
+		cr_assert(holds(keep[i], 100 * (size_t)(i + 1), (unsigned char)i));
 }
 
 Test(kmalloc, mm_owns_tells_heap_from_other_memory)
@@ -388,7 +368,7 @@ Test(kmalloc, free_of_a_foreign_pointer_is_reported_and_ignored)
 	kfree(test_heap(HEAP_SIZE)); /* the region's page descriptors */
 	cr_assert_eq(count_reports(MM_REPORT_FOREIGN_FREE), 3);
 	cr_assert_eq(recorded_reports[0].addr, &on_stack);
-	cr_assert(check(p, 64, 1));
+	cr_assert(holds(p, 64, 1));
 	kfree(p);
 	cr_assert_eq(nr_recorded_reports, 3);
 }
@@ -470,7 +450,7 @@ Test(kmalloc, randomized_model_check)
 	for (op = 0; op < OPS; op++) {
 		i = rand() % SLOTS;
 		if (blk[i]) {
-			cr_assert(check(blk[i], len[i], (unsigned char)i), "seed %u op %lu", seed,
+			cr_assert(holds(blk[i], len[i], (unsigned char)i), "seed %u op %lu", seed,
 				  op);
 			for (g = 0; g < (len[i] + 7) / 8; g++)
 				shadow[((uintptr_t)blk[i] - base) / 8 + g] = 0;
@@ -499,7 +479,7 @@ Test(kmalloc, randomized_model_check)
 		if (op % 100000 == 0)
 			for (i = 0; i < SLOTS; i++)
 				if (blk[i])
-					cr_assert(check(blk[i], len[i], (unsigned char)i));
+					cr_assert(holds(blk[i], len[i], (unsigned char)i));
 	}
 	for (i = 0; i < SLOTS; i++)
 		kfree(blk[i]);

@@ -88,26 +88,6 @@ static void heap_4m_debug(void)
 TestSuite(libc, .init = heap_4m);
 TestSuite(libc_debug, .init = heap_4m_debug);
 
-static void fill(void *p, size_t n, unsigned int seed)
-{
-	unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		c[i] = (unsigned char)(seed + i * 7 + (i >> 8));
-}
-
-static bool check(const void *p, size_t n, unsigned int seed)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (c[i] != (unsigned char)(seed + i * 7 + (i >> 8)))
-			return false;
-	return true;
-}
-
 static bool all_zero(const void *p, size_t n)
 {
 	const unsigned char *c = p;
@@ -155,7 +135,7 @@ Test(libc, every_size_is_aligned_usable_and_freed)
 		cr_assert_eq((uintptr_t)p % MM_MIN_ALIGN, 0, "malloc(%zu) = %p", size, p);
 		cr_assert_geq(bs_malloc_usable_size(p), size);
 		fill(p, bs_malloc_usable_size(p), (unsigned int)size);
-		cr_assert(check(p, bs_malloc_usable_size(p), (unsigned int)size));
+		cr_assert(holds(p, bs_malloc_usable_size(p), (unsigned int)size));
 		bs_free(p);
 	}
 	cr_assert_eq(nr_recorded_reports, 0);
@@ -265,7 +245,7 @@ Test(libc, free_of_an_interior_pointer_is_reported_and_ignored)
 	bs_free(p + 16);
 	bs_free(big + PAGE_SIZE); /* page-aligned, inside a page-backed block */
 	cr_assert_eq(count_reports(MM_REPORT_INTERIOR_FREE), 2);
-	cr_assert(check(p, 100, 3));
+	cr_assert(holds(p, 100, 3));
 	bs_free(p);
 	bs_free(big);
 	cr_assert_eq(nr_recorded_reports, 2);
@@ -388,7 +368,7 @@ Test(libc, realloc_keeps_contents_while_growing_through_every_kind)
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		p = bs_realloc(p, sizes[i]);
 		cr_assert_not_null(p, "realloc to %zu", sizes[i]);
-		cr_assert(check(p, prev, 9), "contents lost growing to %zu", sizes[i]);
+		cr_assert(holds(p, prev, 9), "contents lost growing to %zu", sizes[i]);
 		fill(p, sizes[i], 9);
 		prev = sizes[i];
 	}
@@ -397,7 +377,7 @@ Test(libc, realloc_keeps_contents_while_growing_through_every_kind)
 	for (i = sizeof(sizes) / sizeof(sizes[0]); i-- > 0;) {
 		p = bs_realloc(p, sizes[i] / 3 + 1);
 		cr_assert_not_null(p);
-		cr_assert(check(p, sizes[i] / 3 + 1, 9), "contents lost shrinking to %zu",
+		cr_assert(holds(p, sizes[i] / 3 + 1, 9), "contents lost shrinking to %zu",
 			  sizes[i] / 3 + 1);
 	}
 	cr_assert_eq(nr_unmaps, 1);
@@ -418,7 +398,7 @@ Test(libc, realloc_shrinks_in_place_unless_much_is_left_unused)
 	fill(big, 1000, 4);
 	moved = bs_realloc(big, 1000);
 	cr_assert_neq(moved, big, "60 KiB left unused in place");
-	cr_assert(check(moved, 1000, 4));
+	cr_assert(holds(moved, 1000, 4));
 	bs_free(moved);
 	bs_free(small);
 	assert_heap_restored();
@@ -435,7 +415,7 @@ Test(libc, realloc_failure_leaves_the_block_intact)
 		errno = 0;
 		cr_assert_null(bs_realloc(p, sizes[i]));
 		cr_assert_eq(errno, ENOMEM);
-		cr_assert(check(p, 200, 6));
+		cr_assert(holds(p, 200, 6));
 	}
 	bs_free(p);
 	cr_assert_eq(nr_recorded_reports, 0);
@@ -462,11 +442,11 @@ Test(libc, reallocarray_detects_overflow_and_keeps_the_block)
 	errno = 0;
 	cr_assert_null(bs_reallocarray(p, SIZE_MAX / 4, 8));
 	cr_assert_eq(errno, ENOMEM);
-	cr_assert(check(p, 64, 2));
+	cr_assert(holds(p, 64, 2));
 	q = bs_reallocarray(p, 100, 10);
 	cr_assert_not_null(q);
 	cr_assert_geq(bs_malloc_usable_size(q), 1000);
-	cr_assert(check(q, 64, 2));
+	cr_assert(holds(q, 64, 2));
 	cr_assert_null(bs_reallocarray(q, 0, 10), "reallocarray to 0 bytes frees");
 	cr_assert_eq(nr_recorded_reports, 0);
 	assert_heap_restored();
@@ -522,7 +502,7 @@ Test(libc, every_alignment_up_to_a_megabyte_works)
 					     "fn %u align %zu size %zu: %p", fn, align, size, p);
 				cr_assert_geq(bs_malloc_usable_size(p), size);
 				fill(p, size, (unsigned int)(align + size));
-				cr_assert(check(p, size, (unsigned int)(align + size)));
+				cr_assert(holds(p, size, (unsigned int)(align + size)));
 				bs_free(p);
 			}
 		}
@@ -544,7 +524,7 @@ Test(libc, aligned_blocks_live_together_without_overlapping)
 		fill(p[i], align[i] + 3, i);
 	}
 	for (i = 0; i < 12; i++) {
-		cr_assert(check(p[i], align[i] + 3, i), "block aligned to %zu overwritten",
+		cr_assert(holds(p[i], align[i] + 3, i), "block aligned to %zu overwritten",
 			  align[i]);
 		bs_free(p[i]);
 	}
@@ -676,7 +656,7 @@ Test(libc, usable_size_of_a_big_aligned_block_stays_inside_it)
 
 	cr_assert_geq(n, 3 * PAGE_SIZE);
 	fill(p, n, 1); /* all of it is ours to write */
-	cr_assert(check(p, n, 1));
+	cr_assert(holds(p, n, 1));
 	bs_free(p);
 	cr_assert_eq(nr_recorded_reports, 0);
 	assert_heap_restored();
@@ -735,7 +715,7 @@ static void randomized(unsigned int seed, unsigned int ops)
 		size_t size = r % 16 == 0 ? (size_t)rand() % 100000 : (size_t)rand() % 600;
 
 		if (s->p)
-			cr_assert(check(s->p, s->size, s->seed), "slot %td corrupt (seed %u)",
+			cr_assert(holds(s->p, s->size, s->seed), "slot %td corrupt (seed %u)",
 				  s - slots, seed);
 		switch (r % 7) {
 		case 0:
@@ -751,7 +731,7 @@ static void randomized(unsigned int seed, unsigned int ops)
 		case 3:
 			if (s->p) {
 				s->p = bs_realloc(s->p, size + 1);
-				cr_assert(check(s->p, size + 1 < s->size ? size + 1 : s->size,
+				cr_assert(holds(s->p, size + 1 < s->size ? size + 1 : s->size,
 						s->seed));
 				size++;
 			} else {
@@ -786,7 +766,7 @@ static void randomized(unsigned int seed, unsigned int ops)
 	}
 	for (i = 0; i < NR_SLOTS; i++)
 		if (slots[i].p) {
-			cr_assert(check(slots[i].p, slots[i].size, slots[i].seed));
+			cr_assert(holds(slots[i].p, slots[i].size, slots[i].seed));
 			bs_free(slots[i].p);
 		}
 	cr_assert_eq(nr_recorded_reports, 0, "seed %u", seed);

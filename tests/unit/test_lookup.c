@@ -202,27 +202,6 @@ static unsigned int rnd_below(unsigned int n)
 	return (unsigned int)(rnd() % n);
 }
 
-/* Contents: byte i of a block with seed @seed. */
-static void fill(void *p, size_t n, unsigned int seed)
-{
-	unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		c[i] = (unsigned char)(seed + i * 7);
-}
-
-static bool holds(const void *p, size_t n, unsigned int seed)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (c[i] != (unsigned char)(seed + i * 7))
-			return false;
-	return true;
-}
-
 /* ---- late double frees ------------------------------------------------------------- */
 
 /*

@@ -197,30 +197,12 @@ static void expect_one_free_run(const char *when)
 		  when);
 }
 
-/* Byte i of a block holds pattern(seed, i). */
-static unsigned char pattern(unsigned int seed, size_t i)
-{
-	return (unsigned char)((seed * 2654435761u + i * 40503u) >> 7);
-}
-
-static void fill(void *p, size_t n, unsigned int seed)
-{
-	unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		b[i] = pattern(seed, i);
-}
-
 static void check_fill(const void *p, size_t n, unsigned int seed, const char *what)
 {
-	const unsigned char *b = p;
-	size_t i;
+	size_t i = first_unfilled(p, n, seed);
 
-	for (i = 0; i < n; i++)
-		if (b[i] != pattern(seed, i))
-			cr_assert_fail("%s: block %p (%zu bytes): byte %zu overwritten", what, p, n,
-				       i);
+	if (i < n)
+		cr_assert_fail("%s: block %p (%zu bytes): byte %zu overwritten", what, p, n, i);
 }
 
 /* ---- blocks of every kind --------------------------------------------------------- */

@@ -50,6 +50,9 @@ Test(stats, a_fresh_heap)
 	cr_assert_lt(st.meta_bytes, HEAP_SIZE / 40 + mm_state_bytes() + PAGE_SIZE,
 		     "metadata: %zu bytes", st.meta_bytes);
 	cr_assert_geq(st.meta_bytes, mm_state_bytes());
+#if CONFIG_MM_PAGE_ALLOC /* a descriptor, a pool pointer and free bits per page */
+	cr_assert_geq(st.meta_bytes, mm_state_bytes() + st.pages_total * PAGE_META);
+#endif
 	cr_assert_eq(st.free_bytes, st.total_bytes);
 	cr_assert_eq(st.used_bytes, 0);
 	cr_assert_eq(st.peak_used_bytes, 0);
