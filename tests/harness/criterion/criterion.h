@@ -123,24 +123,20 @@ void cr_board_skip(const char *fmt, ...) __attribute__((noreturn, format(printf,
 #define cr_expect_null(p, ...) cr_board_op(cr_board_expect_failed, p, ==, NULL, __VA_ARGS__)
 #define cr_expect_not_null(p, ...) cr_board_op(cr_board_expect_failed, p, !=, NULL, __VA_ARGS__)
 
-#define cr_assert_str_eq(a, b, ...)                                                              \
-	cr_board_check(cr_board_assert_failed, strcmp(a, b) == 0, "strcmp(" #a ", " #b ") == 0", \
+#define cr_board_str(failed, a, op, b, ...) \
+	cr_board_check(failed, strcmp(a, b) op 0, "strcmp(" #a ", " #b ") " #op " 0", __VA_ARGS__)
+#define cr_board_arr(failed, a, b, size, ...)                                                     \
+	cr_board_check(failed, memcmp(a, b, size) == 0, "memcmp(" #a ", " #b ", " #size ") == 0", \
 		       __VA_ARGS__)
-#define cr_assert_str_neq(a, b, ...)                                                             \
-	cr_board_check(cr_board_assert_failed, strcmp(a, b) != 0, "strcmp(" #a ", " #b ") != 0", \
-		       __VA_ARGS__)
-#define cr_expect_str_eq(a, b, ...)                                                              \
-	cr_board_check(cr_board_expect_failed, strcmp(a, b) == 0, "strcmp(" #a ", " #b ") == 0", \
-		       __VA_ARGS__)
-#define cr_expect_str_neq(a, b, ...)                                                             \
-	cr_board_check(cr_board_expect_failed, strcmp(a, b) != 0, "strcmp(" #a ", " #b ") != 0", \
-		       __VA_ARGS__)
-#define cr_assert_arr_eq(a, b, size, ...)                               \
-	cr_board_check(cr_board_assert_failed, memcmp(a, b, size) == 0, \
-		       "memcmp(" #a ", " #b ", " #size ") == 0", __VA_ARGS__)
-#define cr_expect_arr_eq(a, b, size, ...)                               \
-	cr_board_check(cr_board_expect_failed, memcmp(a, b, size) == 0, \
-		       "memcmp(" #a ", " #b ", " #size ") == 0", __VA_ARGS__)
+
+#define cr_assert_str_eq(a, b, ...) cr_board_str(cr_board_assert_failed, a, ==, b, __VA_ARGS__)
+#define cr_assert_str_neq(a, b, ...) cr_board_str(cr_board_assert_failed, a, !=, b, __VA_ARGS__)
+#define cr_expect_str_eq(a, b, ...) cr_board_str(cr_board_expect_failed, a, ==, b, __VA_ARGS__)
+#define cr_expect_str_neq(a, b, ...) cr_board_str(cr_board_expect_failed, a, !=, b, __VA_ARGS__)
+#define cr_assert_arr_eq(a, b, size, ...) \
+	cr_board_arr(cr_board_assert_failed, a, b, size, __VA_ARGS__)
+#define cr_expect_arr_eq(a, b, size, ...) \
+	cr_board_arr(cr_board_expect_failed, a, b, size, __VA_ARGS__)
 
 /*
  * The RAM a test gives bareslab (tests/unit/helpers.c: test_heap()): @size
