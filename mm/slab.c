@@ -595,8 +595,8 @@ static size_t cache_align(size_t align, slab_flags_t flags)
 {
 	if (align < MM_MIN_ALIGN)
 		align = MM_MIN_ALIGN;
-	if ((flags & SLAB_HWCACHE_ALIGN) && align < MM_CACHE_LINE)
-		align = MM_CACHE_LINE;
+	if ((flags & SLAB_HWCACHE_ALIGN) && align < CONFIG_MM_CACHE_LINE)
+		align = CONFIG_MM_CACHE_LINE;
 	return align;
 }
 
@@ -747,7 +747,7 @@ void slab_up(void)
 		return;
 	slab_is_up = true;
 	kmem_cache_setup(&mm_state->boot, "kmem_cache", sizeof(struct kmem_cache),
-			 SMP ? _Alignof(struct kmem_cache) : 0, SLAB_INTERNAL, NULL);
+			 _Alignof(struct kmem_cache), SLAB_INTERNAL, NULL);
 	kmalloc_up();
 }
 

@@ -1355,8 +1355,8 @@ static void do_cache_create(struct reader *rd)
 	ucaches[slot].s = s;
 	ucaches[slot].live = 0;
 	ucaches[slot].align = align < MM_MIN_ALIGN ? MM_MIN_ALIGN : align;
-	if ((sflags & SLAB_HWCACHE_ALIGN) && ucaches[slot].align < MM_CACHE_LINE)
-		ucaches[slot].align = MM_CACHE_LINE;
+	if ((sflags & SLAB_HWCACHE_ALIGN) && ucaches[slot].align < CONFIG_MM_CACHE_LINE)
+		ucaches[slot].align = CONFIG_MM_CACHE_LINE;
 }
 
 static void do_cache_alloc(struct reader *rd)

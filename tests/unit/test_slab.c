@@ -59,7 +59,7 @@ Test(slab, hwcache_align_aligns_to_the_cache_line)
 	int i;
 
 	for (i = 0; i < 10; i++)
-		cr_assert_eq((uintptr_t)kmem_cache_alloc(s, GFP_KERNEL) % MM_CACHE_LINE, 0);
+		cr_assert_eq((uintptr_t)kmem_cache_alloc(s, GFP_KERNEL) % CONFIG_MM_CACHE_LINE, 0);
 }
 
 static unsigned int ctor_calls;

@@ -165,11 +165,11 @@
 #endif
 
 /*
- * Bytes of a data cache line, with several CPUs: each CPU's part of every
- * cache and each CPU's lock start on a line of their own, so that two CPUs
- * never write one line on their fast paths (a line two CPUs write in turn
- * moves between their caches every time). Costs up to a line per CPU per
- * cache in padding. Unused with one CPU.
+ * Bytes of a data cache line: what SLAB_HWCACHE_ALIGN aligns objects to;
+ * and with several CPUs, each CPU's part of every cache and each CPU's lock
+ * start on a line of their own, so that two CPUs never write one line on
+ * their fast paths (a line two CPUs write in turn moves between their caches
+ * every time). That costs up to a line per CPU per cache in padding.
  */
 #ifndef CONFIG_MM_CACHE_LINE
 #define CONFIG_MM_CACHE_LINE 64

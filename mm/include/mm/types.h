@@ -18,7 +18,7 @@ typedef unsigned int gfp_t;
 
 /* Per-cache behaviour flags given to kmem_cache_create(). */
 typedef unsigned int slab_flags_t;
-#define SLAB_HWCACHE_ALIGN 0x2000u /* align objects to MM_CACHE_LINE bytes */
+#define SLAB_HWCACHE_ALIGN 0x2000u /* align objects to CONFIG_MM_CACHE_LINE bytes */
 /* Debug flags: act only when built with CONFIG_MM_DEBUG=1 (see <mm/debug.h>). */
 #define SLAB_RED_ZONE 0x0400u /* guard bytes around each object, checked on free */
 #define SLAB_POISON 0x0800u /* fill free and new objects with patterns (<mm/poison.h>) */
@@ -33,11 +33,6 @@ typedef unsigned int slab_flags_t;
 #define MM_MIN_ALIGN 16
 #else
 #define MM_MIN_ALIGN 8
-#endif
-
-/* MM_CACHE_LINE - what SLAB_HWCACHE_ALIGN aligns to. */
-#ifndef MM_CACHE_LINE
-#define MM_CACHE_LINE 64
 #endif
 
 #endif /* MM_TYPES_H */
